@@ -1,0 +1,275 @@
+"""Inline-markup gold files (`annotations/**/*.ann`) -> Prodigy-compatible JSONL records.
+
+An `.ann` file is how people write gold data by hand (see annotations/GUIDELINES.md, "File format"):
+
+    @meta council="Kent County Council" committee="Children's Select Committee" layout=printed
+    @@@
+    The Chair welcomed {{PERSON#p1|Sally Allen}}, {{ROLE#r1|Acting Director of Children's Social Care}} ...
+    @@@
+    @rel p1 HAS_ROLE r1
+    @att p1 present
+    @metric m1 value=21.3 unit=percent indicator="Re-referral rate" period=2019-10
+
+Every check here is strict: a span that does not land on exact text, an unknown label or id, or a
+body that differs from the source file it claims to annotate raises `MarkupError` and stops the build.
+This module needs only the standard library so annotators can check files before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ENTITY_LABELS = ("PERSON", "ROLE", "ORG", "DATE", "METRIC")
+RELATION_LABELS = {
+    # label: (head label, tail label)
+    "HAS_ROLE": ("PERSON", "ROLE"),
+    "AFFILIATED_WITH": ("PERSON", "ORG"),
+    "ROLE_IN_ORG": ("ROLE", "ORG"),
+}
+ATTENDANCE_STATUSES = ("present", "apologies", "substitute", "in_attendance", "chair")
+METRIC_UNITS = ("count", "percent", "rate", "currency", "average")
+PERIOD_RE = re.compile(
+    r"^\d{4}(-\d{2}(-\d{2})?)?(\.\.\d{4}(-\d{2}(-\d{2})?)?)?$"
+)  # 2019 | 2019-10 | 2019-10-31 | 2018-04-01..2019-03-31
+BODY_FENCE = "@@@"
+INLINE_RE = re.compile(r"\{\{([A-Z]+)(?:#([A-Za-z0-9_]+))?\|(.*?)\}\}", re.S)
+HELD_OUT_FRACTION = 0.2  # of written-for-training docs, fixed by a hash of the file name
+
+
+class MarkupError(ValueError):
+    """A gold file that does not follow the format; the message names the file and the problem."""
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    label: str
+    text: str
+    id: str | None
+
+
+def split_for(name: str) -> str:
+    """Fixed train/test split of written-for-training docs: a hash of the name, never random."""
+    bucket = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return "test" if bucket < HELD_OUT_FRACTION else "train"
+
+
+def _kv(tokens: list[str], where: str) -> dict[str, str]:
+    out = {}
+    for tok in tokens:
+        if "=" not in tok:
+            raise MarkupError(f"{where}: expected key=value, got {tok!r}")
+        key, value = tok.split("=", 1)
+        out[key] = value
+    return out
+
+
+def strip_markup(body: str, where: str) -> tuple[str, list[Span]]:
+    """Remove `{{LABEL#id|text}}` marks; return the plain text and spans with exact offsets."""
+    out: list[str] = []
+    spans: list[Span] = []
+    pos = 0
+    length = 0
+    for m in INLINE_RE.finditer(body):
+        chunk = body[pos : m.start()]
+        if "{{" in chunk or "}}" in chunk:
+            raise MarkupError(f"{where}: unbalanced '{{{{' or '}}}}' near {chunk[-60:]!r}")
+        out.append(chunk)
+        length += len(chunk)
+        label, ident, text = m.group(1), m.group(2), m.group(3)
+        if label not in ENTITY_LABELS:
+            raise MarkupError(f"{where}: unknown label {label!r} on {text!r}")
+        if not text or text != text.strip():
+            raise MarkupError(f"{where}: span {text!r} is empty or has outer whitespace")
+        if "{{" in text or "\n\n" in text:
+            raise MarkupError(f"{where}: span {text[:60]!r} is nested or crosses a blank line")
+        spans.append(Span(length, length + len(text), label, text, ident))
+        out.append(text)
+        length += len(text)
+        pos = m.end()
+    tail = body[pos:]
+    if "{{" in tail or "}}" in tail:
+        raise MarkupError(f"{where}: unbalanced '{{{{' or '}}}}' near {tail[:60]!r}")
+    out.append(tail)
+    return "".join(out), spans
+
+
+def _find_indicator(text: str, indicator: str, near: int, where: str) -> tuple[int, int]:
+    """The occurrence of `indicator` closest to the metric (indicators are words in the text)."""
+    hits = [m.start() for m in re.finditer(re.escape(indicator), text)]
+    if not hits:
+        raise MarkupError(f"{where}: indicator {indicator!r} does not occur in the text")
+    best = min(hits, key=lambda s: abs(s - near))
+    return best, best + len(indicator)
+
+
+def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
+    """Parse one `.ann` file's content into a record (Prodigy-style, plus our own fields)."""
+    lines = source.split("\n")
+    try:
+        first = lines.index(BODY_FENCE)
+        last = len(lines) - 1 - lines[::-1].index(BODY_FENCE)
+    except ValueError:
+        raise MarkupError(f"{name}: needs a body between two '{BODY_FENCE}' lines") from None
+    if last <= first:
+        raise MarkupError(f"{name}: needs a body between two '{BODY_FENCE}' lines")
+    meta: dict = {}
+    for line in lines[:first]:
+        if line.startswith("@meta"):
+            meta.update(_kv(shlex.split(line[len("@meta") :]), f"{name} @meta"))
+        elif line.strip() and not line.startswith("#"):
+            raise MarkupError(f"{name}: unexpected line before the body: {line[:60]!r}")
+    body = "\n".join(lines[first + 1 : last])
+    text, spans = strip_markup(body, name)
+
+    kind = meta.get("kind", "written_for_training")
+    if kind not in ("real", "written_for_training"):
+        raise MarkupError(f"{name}: meta kind must be real or written_for_training, not {kind!r}")
+    if kind == "real":
+        src = meta.get("source")
+        if not src:
+            raise MarkupError(f"{name}: a real document needs meta source=<path of the file>")
+        if repo_root is not None:
+            original = (repo_root / src).read_bytes().decode("utf-8")
+            if original != text:
+                i = next((k for k, (a, b) in enumerate(zip(original, text)) if a != b), min(len(original), len(text)))
+                raise MarkupError(
+                    f"{name}: text differs from {src} at char {i}: "
+                    f"source {original[max(0, i - 30):i + 30]!r} vs markup {text[max(0, i - 30):i + 30]!r}"
+                )
+    by_id: dict[str, Span] = {}
+    for sp in spans:
+        if sp.id:
+            if sp.id in by_id:
+                raise MarkupError(f"{name}: id {sp.id!r} used twice")
+            by_id[sp.id] = sp
+
+    def ref(ident: str, where: str, label: str | None = None) -> Span:
+        if ident not in by_id:
+            raise MarkupError(f"{name}: {where} names unknown id {ident!r}")
+        sp = by_id[ident]
+        if label and sp.label != label:
+            raise MarkupError(f"{name}: {where}: {ident!r} is {sp.label}, expected {label}")
+        return sp
+
+    relations, attendance, metrics = [], [], []
+    for lineno, line in enumerate(lines[last + 1 :], start=last + 2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        where = f"{name}:{lineno}"
+        try:
+            parts = shlex.split(line)
+        except ValueError as exc:
+            raise MarkupError(f"{where}: {exc}") from None
+        cmd = parts[0]
+        if cmd == "@rel":
+            if len(parts) != 4 or parts[2] not in RELATION_LABELS:
+                raise MarkupError(f"{where}: expected '@rel HEAD_ID LABEL TAIL_ID', got {line!r}")
+            head_label, tail_label = RELATION_LABELS[parts[2]]
+            head, tail = ref(parts[1], where, head_label), ref(parts[3], where, tail_label)
+            relations.append({"head_id": head.id, "child_id": tail.id, "label": parts[2]})
+        elif cmd == "@att":
+            if len(parts) < 3 or parts[2] not in ATTENDANCE_STATUSES:
+                raise MarkupError(f"{where}: expected '@att PERSON_ID STATUS [name=..] [role=ID] [org=ID]'")
+            person = ref(parts[1], where, "PERSON")
+            extra = _kv(parts[3:], where)
+            row = {"span_id": person.id, "person": extra.get("name", person.text), "status": parts[2]}
+            for key, label in (("role", "ROLE"), ("org", "ORG")):
+                if key in extra:
+                    row[key] = ref(extra[key], where, label).text
+            attendance.append(row)
+        elif cmd == "@metric":
+            if len(parts) < 2:
+                raise MarkupError(f"{where}: expected '@metric METRIC_ID value=.. unit=.. indicator=\"..\" period=..'")
+            sp = ref(parts[1], where, "METRIC")
+            extra = _kv(parts[2:], where)
+            try:
+                value = float(extra["value"])
+            except (KeyError, ValueError):
+                raise MarkupError(f"{where}: metric needs a numeric value=") from None
+            unit = extra.get("unit", "")
+            if unit not in METRIC_UNITS:
+                raise MarkupError(f"{where}: unit must be one of {METRIC_UNITS}, got {unit!r}")
+            period = extra.get("period", "")
+            if period and not PERIOD_RE.match(period):
+                raise MarkupError(f"{where}: period {period!r} is not ISO (2019, 2019-10, 2019-10-31, a..b)")
+            row = {"span_id": sp.id, "start": sp.start, "end": sp.end, "text": sp.text, "value": value,
+                   "unit": unit, "per": float(extra["per"]) if extra.get("per") else None, "period": period or None}
+            if extra.get("indicator"):
+                s, e = _find_indicator(text, extra["indicator"], sp.start, where)
+                row.update(indicator=extra["indicator"], indicator_start=s, indicator_end=e)
+            else:
+                row.update(indicator=None, indicator_start=None, indicator_end=None)
+            if extra.get("compare"):
+                row["compare_to"] = ref(extra["compare"], where, "METRIC").id
+            metrics.append(row)
+        else:
+            raise MarkupError(f"{where}: unknown directive {cmd!r}")
+    seen_att = set()
+    for row in attendance:
+        if row["person"] in seen_att:
+            raise MarkupError(f"{name}: person {row['person']!r} has two @att lines (one status per person)")
+        seen_att.add(row["person"])
+    metric_ids = {m["span_id"] for m in metrics}
+    for sp in spans:
+        if sp.label == "METRIC" and (sp.id is None or sp.id not in metric_ids):
+            raise MarkupError(f"{name}: METRIC {sp.text!r} at {sp.start} has no @metric line (give it an id)")
+
+    doc_name = Path(name).stem
+    meta_out = {
+        "source": meta.get("source", f"annotations/{name}"),
+        "council": meta.get("council"),
+        "committee": meta.get("committee"),
+        "layout": meta.get("layout"),
+        "kind": kind,
+        "split": "loo" if kind == "real" else split_for(doc_name),
+        "doc_name": doc_name,
+    }
+    return {
+        "text": text,
+        "spans": [{"start": s.start, "end": s.end, "label": s.label, "text": s.text, "id": s.id} for s in spans],
+        "relations": relations,
+        "attendance": attendance,
+        "metrics": metrics,
+        "meta": meta_out,
+    }
+
+
+def load_ann_file(path: Path, repo_root: Path) -> dict:
+    rel = path.relative_to(repo_root / "annotations") if path.is_relative_to(repo_root / "annotations") else path
+    return parse_ann(path.read_text(encoding="utf-8"), str(rel), repo_root)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m pipeline.training.markup FILE...`: check files, print counts; exit 1 on any error."""
+    argv = sys.argv[1:] if argv is None else argv
+    root = Path(__file__).resolve().parents[2]
+    bad = 0
+    for arg in argv:
+        path = Path(arg).resolve()
+        try:
+            rec = load_ann_file(path, root)
+        except (MarkupError, OSError, UnicodeDecodeError) as exc:
+            print(f"ERROR {exc}")
+            bad += 1
+            continue
+        counts: dict[str, int] = {}
+        for s in rec["spans"]:
+            counts[s["label"]] = counts.get(s["label"], 0) + 1
+        print(
+            f"ok {arg}: {len(rec['text'].split())} words, spans {json.dumps(counts)}, "
+            f"{len(rec['relations'])} relations, {len(rec['attendance'])} attendance, "
+            f"{len(rec['metrics'])} metrics, split={rec['meta']['split']}"
+        )
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
