@@ -39,7 +39,8 @@ PERIOD_RE = re.compile(
 )  # 2019 | 2019-10 | 2019-10-31 | 2018-04-01..2019-03-31
 BODY_FENCE = "@@@"
 INLINE_RE = re.compile(r"\{\{([A-Z]+)(?:#([A-Za-z0-9_]+))?\|(.*?)\}\}", re.S)
-HELD_OUT_FRACTION = 0.2  # of written-for-training docs, fixed by a hash of the file name
+HELD_OUT_FRACTION = 0.2  # of written-for-training docs: the fixed test split, by a hash of the file name
+DEV_FRACTION = 0.1  # next slice: dev, used only to pick the best checkpoint while training
 
 
 class MarkupError(ValueError):
@@ -56,9 +57,11 @@ class Span:
 
 
 def split_for(name: str) -> str:
-    """Fixed train/test split of written-for-training docs: a hash of the name, never random."""
+    """Fixed train/dev/test split of written-for-training docs: a hash of the name, never random."""
     bucket = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
-    return "test" if bucket < HELD_OUT_FRACTION else "train"
+    if bucket < HELD_OUT_FRACTION:
+        return "test"
+    return "dev" if bucket < HELD_OUT_FRACTION + DEV_FRACTION else "train"
 
 
 def _kv(tokens: list[str], where: str) -> dict[str, str]:

@@ -1,0 +1,67 @@
+# minutes-ie. Every target depends on real files, so only what changed is rebuilt.
+# `make extract` and `make test` do all their own set-up on a fresh machine (Python 3.11).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+CORPUS ?= corpus
+OUT    ?= data/extracted
+MODEL  ?= cnn
+WORKERS ?= 1
+MODEL_DIR := models/$(MODEL)
+BUILD  := annotations/build
+ANNOTATIONS := $(sort $(wildcard annotations/seeds/*.ann annotations/written/*.ann))
+TRAIN_CODE := $(wildcard pipeline/training/*.py)
+export HF_HUB_OFFLINE=1
+export TRANSFORMERS_OFFLINE=1
+
+.PHONY: help extract test train evaluate bench notebooks dictionary clean-venv
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+$(VENV)/.installed-trf: $(STAMP)
+	$(BIN)/pip install -q -e ".[dev,trf]"
+	touch $@
+
+VENV_DEPS := $(STAMP) $(if $(filter trf,$(MODEL)),$(VENV)/.installed-trf)
+
+# --- annotations -> DocBins -------------------------------------------------
+$(BUILD)/gold.jsonl: $(ANNOTATIONS) $(TRAIN_CODE) $(STAMP)
+	$(PY) -m pipeline.training.build --out $(BUILD)
+
+# --- model: trained only when annotations, configs or training code changed ----
+$(MODEL_DIR)/meta.json: $(BUILD)/gold.jsonl pipeline/configs/$(MODEL).cfg $(VENV_DEPS)
+	$(PY) -m pipeline.training.train --model $(MODEL) --build $(BUILD) $(if $(FORCE),--force)
+
+train: $(MODEL_DIR)/meta.json  ## retrain when annotations/configs changed, evaluate, keep only a non-regressing model
+	$(MAKE) evaluate MODEL=$(MODEL)
+
+evaluate: $(MODEL_DIR)/meta.json  ## per-label scores: held-out split and seeds leave-one-out
+	$(PY) -m pipeline.training.evaluate --model $(MODEL) --build $(BUILD)
+
+extract: $(STAMP) $(MODEL_DIR)/meta.json  ## run the pipeline over $(CORPUS) into $(OUT)
+	$(BIN)/minutes extract $(CORPUS) --out $(OUT) --model $(MODEL_DIR) --workers $(WORKERS)
+
+test: $(STAMP)  ## run the whole test suite
+	$(BIN)/pytest -q
+
+bench: $(STAMP) $(MODEL_DIR)/meta.json  ## throughput and memory benchmarks -> benchmarks/RESULTS.md
+	$(PY) -m benchmarks.run --model $(MODEL_DIR)
+
+notebooks: $(STAMP)  ## execute the notebooks against the sample corpus output, saving outputs
+	$(PY) -m pipeline.notebooks --out $(OUT)
+
+dictionary: $(STAMP)  ## regenerate docs/TABLES.md from the schema module
+	$(BIN)/minutes dictionary --out docs/TABLES.md
+
+clean-venv:
+	rm -rf $(VENV)

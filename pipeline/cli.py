@@ -1,0 +1,64 @@
+"""Thin command-line entry: `minutes extract | dictionary | train | evaluate | convert | show`.
+
+Logic lives in importable modules; each command here parses options and calls one function.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract tables from UK committee minutes.")
+
+DEFAULT_MODEL = Path("models/cnn")
+
+
+@app.command()
+def extract(
+    corpus: Path = typer.Argument(..., help="Folder of minutes (.txt .html .pdf .docx), searched recursively."),
+    out: Path = typer.Option(Path("data/extracted"), "--out", help="Output folder: one Parquet folder per table."),
+    model: Optional[Path] = typer.Option(DEFAULT_MODEL, "--model", help="Trained pipeline folder; rules only if missing."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
+    engine: str = typer.Option("local", "--engine", help="local or dask (a LocalCluster unless --scheduler)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+    batch_files: int = typer.Option(16, "--batch-files", min=1, help="Files per batch (bounds memory)."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+) -> None:
+    """Run the pipeline over CORPUS and write the tables to --out."""
+    from .engine import run_extract
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    if not corpus.is_dir():
+        typer.echo(f"error: {corpus} is not a folder", err=True)
+        raise typer.Exit(2)
+    if model is not None and not model.is_dir():
+        logging.getLogger("minutes").warning("no trained model at %s: running rules only (sections, metadata)", model)
+        model = None
+    summary = run_extract(
+        corpus, out, str(model) if model else None, workers=workers, engine=engine, scheduler=scheduler,
+        batch_files=batch_files, progress=progress,
+    )
+    typer.echo(f"done: {summary.line()} -> {out}")
+    raise typer.Exit(1 if summary.stats.failed_files else 0)
+
+
+@app.command()
+def dictionary(out: Path = typer.Option(Path("docs/TABLES.md"), "--out")) -> None:
+    """Write the data dictionary generated from the table schemas."""
+    from .export.schema import data_dictionary
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(data_dictionary() + "\n", encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,56 @@
+"""Build the spaCy pipeline used by `extract`: the trained model when there is one, else rules only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+# Components the extraction needs after the trained NER, in order; added when a model lacks them.
+RULE_COMPONENTS = ("minutes_sections",)
+POST_NER_COMPONENTS = ("minutes_normalise", "minutes_relations")
+
+
+def model_version(nlp: Language) -> str:
+    if "ner" not in nlp.pipe_names:
+        return "rules-only"
+    return f"{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"
+
+
+def _available(factory: str) -> bool:
+    try:
+        return bool(Language.get_factory_meta(factory))
+    except ValueError:
+        return False
+
+
+def load_nlp(model: str | Path | None) -> Language:
+    """Load the model from its configured path only (never a package name or a URL)."""
+    if model is not None and Path(model).is_dir():
+        nlp = spacy.load(Path(model))
+    else:
+        nlp = spacy.blank("en")
+    for name in RULE_COMPONENTS:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name, first=True)
+            nlp.get_pipe(name).initialize()
+    for name in POST_NER_COMPONENTS:
+        if name not in nlp.pipe_names and _available(name):
+            pipe = nlp.add_pipe(name)
+            if hasattr(pipe, "initialize"):
+                pipe.initialize()
+    return nlp
+
+
+def limit_threads() -> None:
+    """Worker processes: one thread each for BLAS/torch, so forked workers neither deadlock nor oversubscribe."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    try:  # torch is only present with the trf extra
+        import torch  # noqa: PLC0415
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass

