@@ -5,17 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from .export.writer import DatasetWriter
+from .people import build_people
 
 CORPUS_KEY = "corpus"
 
 
 def build_corpus_tables(out: str | Path) -> None:
+    people, history = build_people(out)
     writer = DatasetWriter(out)
-    try:
-        from .people import build_people  # filled in by the relations/attendance work
-    except ImportError:
-        people, history = [], []
-    else:
-        people, history = build_people(out)
     writer.write_part("people", CORPUS_KEY, people)
     writer.write_part("role_history", CORPUS_KEY, history)

@@ -75,7 +75,7 @@ def loo_seeds(model: str, build: Path) -> dict:
     """Leave-one-document-out over the real seeds."""
     import spacy
 
-    from .train import fingerprint, merge_docbins, train_candidate
+    from .train import fingerprint, merge_docbins, relation_training_records, train_candidate
 
     seeds = sorted(p.stem for p in (build / "seeds").glob("*.spacy"))
     records = {r["meta"]["doc_name"]: r for r in read_jsonl(build / "gold.jsonl") if r["meta"]["split"] == "loo"}
@@ -95,6 +95,7 @@ def loo_seeds(model: str, build: Path) -> dict:
         from ..nlp import load_nlp
 
         nlp = load_nlp(fold / "model-best")
+        nlp.get_pipe("minutes_relations").initialize(records=relation_training_records(build, exclude_seed=seed))
         rec = records[seed]
         docs = predict(nlp, [rec])
         per_seed[seed] = score_all_with_docs(nlp, [rec], docs)

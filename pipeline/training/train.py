@@ -73,11 +73,20 @@ def train_candidate(model: str, train: Path, dev: Path, out: Path, extra: dict |
     return out / "model-best"
 
 
-def assemble(model_best: Path, name: str, version: str) -> spacy.Language:
+def relation_training_records(build: Path, exclude_seed: str | None = None) -> list[dict]:
+    """Gold records the relation classifier may learn from: written train docs and seeds (but the held-out one)."""
+    from .build import read_jsonl
+
+    return [r for r in read_jsonl(build / "gold.jsonl")
+            if r["meta"]["split"] == "train" or (r["meta"]["split"] == "loo" and r["meta"]["doc_name"] != exclude_seed)]
+
+
+def assemble(model_best: Path, name: str, version: str, records: list[dict]) -> spacy.Language:
     """The shipped pipeline: rule sections first, trained NER, then normalisation and relations."""
     from ..nlp import load_nlp
 
     nlp = load_nlp(model_best)
+    nlp.get_pipe("minutes_relations").initialize(records=records)
     nlp.meta["name"] = f"minutes_{name}"
     nlp.meta["version"] = version
     nlp.meta["description"] = "minutes-ie: sections, NER (PERSON ROLE ORG DATE METRIC), normalisation, relations"
@@ -130,7 +139,7 @@ def main(argv=None) -> int:
     best = train_candidate(args.model, train_path, build / "dev.spacy", MODELS / ".candidates" / args.model)
     train_seconds = time.perf_counter() - started
 
-    nlp = assemble(best, args.model, f"0.1.{int(version, 16) % 100000}")
+    nlp = assemble(best, args.model, f"0.1.{int(version, 16) % 100000}", relation_training_records(build))
     test_records = load_split_records(build, "test")
     scores = {
         "model": args.model,

@@ -1,0 +1,455 @@
+"""DATE mentions -> the project's ISO period strings.
+
+Output format (annotations/GUIDELINES.md, "period"):
+
+* a day ``2019-10-31``, a month ``2019-10``, a year ``2019``;
+* a range ``START..END`` where each side is a day, month or year
+  (``2018-04-01..2019-03-31`` for the municipal year 2018/19, a quarter as its first and last day).
+
+Every output matches :data:`PERIOD_RE`.  Anything that is not a calendar date (relative
+expressions such as "last year", durations, clock times, garbage) gives ``None``; no input raises.
+
+Parsing strategy: regular expressions for the forms dateutil does not know or gets wrong
+(municipal/financial years, quarters, ISO periods, all-numeric day-first dates), then
+``dateutil``'s parser (``dayfirst=True``) for worded dates.  dateutil fills missing fields from a
+default datetime, so it is asked for the raw parse result (which fields were present) and every
+word it skipped must be harmless filler ("the", "of", "on", commas); otherwise the text is rejected
+rather than guessed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from typing import NamedTuple
+
+from dateutil import parser as _du_parser
+
+__all__ = ["normalise_date", "period_bounds", "PERIOD_RE", "MIN_YEAR", "MAX_YEAR"]
+
+#: The project's period format.
+PERIOD_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(\.\.\d{4}(-\d{2}(-\d{2})?)?)?$")
+
+#: Years outside this window are treated as noise (ids, counts), not dates.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+# First month of the UK municipal / financial year (April).
+_FY_START_MONTH = 4
+
+
+class _Period(NamedTuple):
+    """A period with its granularity kept: ``text`` is its ISO string."""
+
+    start: _dt.date
+    end: _dt.date
+    text: str
+
+
+# --------------------------------------------------------------------------------------------
+# Small constructors
+# --------------------------------------------------------------------------------------------
+
+
+def _year_ok(year: int) -> bool:
+    return MIN_YEAR <= year <= MAX_YEAR
+
+
+def _day(year: int, month: int, day: int) -> _Period | None:
+    if not _year_ok(year) or not 1 <= month <= 12:
+        return None
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    d = _dt.date(year, month, day)
+    return _Period(d, d, d.isoformat())
+
+
+def _month(year: int, month: int) -> _Period | None:
+    if not _year_ok(year) or not 1 <= month <= 12:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    return _Period(_dt.date(year, month, 1), _dt.date(year, month, last), f"{year:04d}-{month:02d}")
+
+
+def _year(year: int) -> _Period | None:
+    if not _year_ok(year):
+        return None
+    return _Period(_dt.date(year, 1, 1), _dt.date(year, 12, 31), f"{year:04d}")
+
+
+def _range(start: _Period, end: _Period) -> _Period | None:
+    """Join two periods into ``start..end`` keeping each side's granularity."""
+    if end.end < start.start:
+        return None
+    left = start.text.split("..")[0]
+    right = end.text.split("..")[-1]
+    if left == right:
+        return start
+    return _Period(start.start, end.end, f"{left}..{right}")
+
+
+def _span(start: _dt.date, end: _dt.date) -> _Period | None:
+    if not (_year_ok(start.year) and _year_ok(end.year)):
+        return None
+    return _Period(start, end, f"{start.isoformat()}..{end.isoformat()}")
+
+
+def _municipal_year(first: int) -> _Period | None:
+    """The municipal/financial year starting in April of ``first``."""
+    if not (_year_ok(first) and _year_ok(first + 1)):
+        return None
+    return _span(_dt.date(first, _FY_START_MONTH, 1), _dt.date(first + 1, _FY_START_MONTH - 1, 31))
+
+
+def _fy_quarter(first: int, quarter: int) -> _Period | None:
+    """UK financial quarter: Q1 Apr-Jun, Q2 Jul-Sep, Q3 Oct-Dec, Q4 Jan-Mar (of ``first + 1``)."""
+    if not 1 <= quarter <= 4:
+        return None
+    start_month = _FY_START_MONTH + 3 * (quarter - 1)
+    year = first + (start_month - 1) // 12
+    start_month = (start_month - 1) % 12 + 1
+    end_month = start_month + 2
+    if not _year_ok(year):
+        return None
+    return _span(
+        _dt.date(year, start_month, 1),
+        _dt.date(year, end_month, calendar.monthrange(year, end_month)[1]),
+    )
+
+
+def _fy_of(day: _dt.date) -> int:
+    """First calendar year of the financial year containing ``day``."""
+    return day.year if day.month >= _FY_START_MONTH else day.year - 1
+
+
+def _second_year(first: int, second: str) -> int:
+    """Expand the second half of ``2018/19`` (``19`` -> 2019, ``00`` after 1999 -> 2000)."""
+    if len(second) == 4:
+        return int(second)
+    value = (first // 100) * 100 + int(second)
+    if value < first:
+        value += 100
+    return value
+
+
+def _year_pair(first_s: str, second_s: str) -> _Period | None:
+    """``2018/19``, ``2018-2019`` -> municipal year; ``2018-2020`` -> year range."""
+    first = int(first_s)
+    second = _second_year(first, second_s)
+    if second == first + 1:
+        return _municipal_year(first)
+    if second > first:
+        a, b = _year(first), _year(second)
+        return _range(a, b) if a and b else None
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Cleaning
+# --------------------------------------------------------------------------------------------
+
+_SPACE_RE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_DASH_RE = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+_LEAD_FILLER_RE = re.compile(
+    r"^(?:the|on|as\s+(?:at|of)|at|by|in|during|from|since|until|till|dated|of|for|"
+    r"w/c|week\s+(?:commencing|beginning|ending)|"
+    r"early|mid|late|end\s+of|start\s+of|beginning\s+of)\b[\s,-]*",
+    re.IGNORECASE,
+)
+# A clock time at the end ("at 10.30 am", "6pm", "10:30"); DATE spans should not contain one, but
+# a header line sometimes does.
+_TRAILING_TIME_RE = re.compile(
+    r"[\s,]*(?:at\s+)?(?:\d{1,2}(?:[.:]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\d{1,2}:\d{2}|noon|midday)$",
+    re.IGNORECASE,
+)
+
+
+def _clean(text: str) -> str:
+    s = _SPACE_RE.sub(" ", text)
+    s = _DASH_RE.sub("-", s)
+    s = s.replace("\u2019", "'").replace("\u2018", "'")
+    s = s.strip(" ,;:.()[]{}\"'")
+    for _ in range(4):  # "as at the", "on the", ...
+        new = _LEAD_FILLER_RE.sub("", s, count=1).strip(" ,;:")
+        if new == s:
+            break
+        s = new
+    s = _TRAILING_TIME_RE.sub("", s).strip(" ,;:.")
+    return s
+
+
+# --------------------------------------------------------------------------------------------
+# Regex forms
+# --------------------------------------------------------------------------------------------
+
+_YP = r"(\d{4})\s*[/-]\s*(\d{4}|\d{2})"  # 2018/19, 2018-2019, 2018 / 19
+_FY_WORDS = r"(?:fy|financial\s+year|municipal\s+year|council\s+year|year)"
+_QUARTER = r"(?:q|qtr\.?|quarter)\s*([1-4])"
+_ORD_QUARTER = r"(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+
+_ISO_DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_YEAR_PAIR_RE = re.compile(rf"^(?:{_FY_WORDS}\s*)?{_YP}(?:\s+(?:financial|municipal|council)\s+year)?$", re.I)
+_FY_SHORT_RE = re.compile(r"^fy\s*'?(\d{2})\s*[/-]\s*'?(\d{2})$", re.I)
+_FY_SINGLE_RE = re.compile(r"^fy\s*(\d{4})$", re.I)
+_QUARTER_FY_RE = re.compile(rf"^{_QUARTER}\s*(?:of\s+)?(?:{_FY_WORDS}\s*)?,?\s*{_YP}$", re.I)
+_FY_QUARTER_RE = re.compile(rf"^(?:{_FY_WORDS}\s*)?{_YP}\s*[,:-]?\s*{_QUARTER}$", re.I)
+_ORD_QUARTER_FY_RE = re.compile(rf"^(?:the\s+)?{_ORD_QUARTER}\s+(?:of\s+)?(?:{_FY_WORDS}\s*)?{_YP}$", re.I)
+_QUARTER_ALONE_RE = re.compile(rf"^(?:{_QUARTER}|(?:the\s+)?{_ORD_QUARTER})$", re.I)
+_NUMERIC_DMY_RE = re.compile(r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})$")
+_NUMERIC_YMD_RE = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
+_NUMERIC_MY_RE = re.compile(r"^(\d{1,2})\s*/\s*(\d{4})$")
+_YEAR_RE = re.compile(r"^(\d{4})$")
+_MONTH_ABBR_YY_RE = re.compile(r"^([a-z]{3,9})\.?\s*(?:-|'|\s')\s*(\d{2})$", re.I)
+_RANGE_SPLIT_RE = re.compile(r"\s*\.\.\s*|\s+(?:to|until|till|through|-)\s+", re.I)
+_HAS_DIGIT_OR_MONTH_RE = re.compile(
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I
+)
+
+_MONTHS = {
+    name.lower(): i
+    for i in range(1, 13)
+    for name in (calendar.month_name[i], calendar.month_abbr[i])
+}
+_MONTHS["sept"] = 9
+
+
+# --------------------------------------------------------------------------------------------
+# dateutil for worded dates
+# --------------------------------------------------------------------------------------------
+
+_PARSER = _du_parser.parser()
+# Words dateutil may skip without the text ceasing to be a plain calendar date.
+_ALLOWED_SKIPPED = frozenset({"the", "of", "on", "at", "day"})
+_SKIPPED_SPLIT_RE = re.compile(r"[\s,.\-/']+")
+
+
+class _Fields(NamedTuple):
+    year: int | None
+    month: int | None
+    day: int | None
+    weekday: int | None
+
+
+_SENTINEL_A = _dt.datetime(1904, 1, 1)
+_SENTINEL_B = _dt.datetime(1908, 12, 28)
+
+
+def _dateutil_fields(s: str) -> _Fields | None:
+    """Fields dateutil actually found in ``s`` (None where it would have invented a default)."""
+    try:
+        parse_private = getattr(_PARSER, "_parse", None)
+        if parse_private is not None:
+            res, skipped = parse_private(s, dayfirst=True, fuzzy_with_tokens=True)
+            if res is None:
+                return None
+            if any(getattr(res, f, None) is not None for f in ("hour", "minute", "second", "microsecond")):
+                return None
+            if getattr(res, "tzname", None) or getattr(res, "tzoffset", None) is not None:
+                return None
+            for token in skipped or ():
+                for word in _SKIPPED_SPLIT_RE.split(token.lower()):
+                    if word and word not in _ALLOWED_SKIPPED:
+                        return None
+            return _Fields(res.year, res.month, res.day, res.weekday)
+        # Public-API fallback: parse twice with different defaults; a field that follows the
+        # default was not in the text.  (Used only if dateutil drops its private _parse.)
+        a = _du_parser.parse(s, dayfirst=True, default=_SENTINEL_A)
+        b = _du_parser.parse(s, dayfirst=True, default=_SENTINEL_B)
+        if (a.hour, a.minute, a.second) != (0, 0, 0) or a.tzinfo is not None:
+            return None
+        return _Fields(
+            a.year if a.year == b.year else None,
+            a.month if a.month == b.month else None,
+            a.day if a.day == b.day else None,
+            None,
+        )
+    except Exception:  # dateutil raises ParserError, OverflowError, TypeError, IndexError...
+        return None
+
+
+def _nearest_year(month: int, day: int | None, weekday: int | None, ref: _dt.date, policy: str) -> int | None:
+    """Year for a date given without one.
+
+    ``policy="nearest"`` (default) picks the occurrence closest to ``ref`` (so "17 January" in
+    November 2013 minutes is January 2014), preferring years where an attached weekday matches;
+    ``policy="ref"`` always takes ``ref``'s year.
+    """
+    if policy == "ref":
+        return ref.year
+    candidates = []
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        if not _year_ok(year):
+            continue
+        d = day if day is not None else 15
+        if d > calendar.monthrange(year, month)[1]:
+            continue
+        when = _dt.date(year, month, d)
+        weekday_miss = weekday is not None and day is not None and when.weekday() != weekday
+        candidates.append((weekday_miss, abs((when - ref).days), year))
+    if not candidates:
+        return None
+    return min(candidates)[2]
+
+
+def _from_fields(f: _Fields, ref: _dt.date | None, policy: str) -> _Period | None:
+    year, month, day = f.year, f.month, f.day
+    if month is None:
+        return _year(year) if (year is not None and day is None) else None
+    if year is None:
+        if ref is None:
+            return None
+        year = _nearest_year(month, day, f.weekday, ref, policy)
+        if year is None:
+            return None
+    if day is None:
+        return _month(year, month)
+    return _day(year, month, day)
+
+
+# --------------------------------------------------------------------------------------------
+# The public function
+# --------------------------------------------------------------------------------------------
+
+
+def _parse_single(s: str, ref: _dt.date | None, policy: str) -> _Period | None:
+    m = _ISO_DAY_RE.match(s)
+    if m:
+        return _day(int(m[1]), int(m[2]), int(m[3]))
+
+    m = _YEAR_PAIR_RE.match(s)
+    if m:
+        first, second = m[1], m[2]
+        if "-" in s and len(second) == 2 and int(second) != (int(first) + 1) % 100:
+            # ISO month "2019-10" (a consecutive pair such as "2011-12" reads as a municipal year)
+            return _month(int(first), int(second))
+        return _year_pair(first, second)
+
+    m = _FY_SHORT_RE.match(s)
+    if m:
+        first = 2000 + int(m[1])
+        return _municipal_year(first) if _second_year(first, m[2]) == first + 1 else None
+
+    m = _FY_SINGLE_RE.match(s)
+    if m:  # "FY2019": the financial year starting in April 2019
+        return _municipal_year(int(m[1]))
+
+    m = _QUARTER_FY_RE.match(s)
+    if m:
+        first = int(m[2])
+        return _fy_quarter(first, int(m[1])) if _second_year(first, m[3]) == first + 1 else None
+
+    m = _FY_QUARTER_RE.match(s)
+    if m:
+        first = int(m[1])
+        return _fy_quarter(first, int(m[3])) if _second_year(first, m[2]) == first + 1 else None
+
+    m = _ORD_QUARTER_FY_RE.match(s)
+    if m:
+        first = int(m[2])
+        q = _ORDINALS[m[1].lower()]
+        return _fy_quarter(first, q) if _second_year(first, m[3]) == first + 1 else None
+
+    m = _QUARTER_ALONE_RE.match(s)
+    if m:
+        if ref is None:
+            return None
+        q = int(m[1]) if m[1] else _ORDINALS[m[2].lower()]
+        return _fy_quarter(_fy_of(ref), q)
+
+    m = _NUMERIC_DMY_RE.match(s)
+    if m:
+        year = int(m[4])
+        if len(m[4]) == 2:
+            year += 2000 if year < 70 else 1900
+        return _day(year, int(m[3]), int(m[1]))
+
+    m = _NUMERIC_YMD_RE.match(s)
+    if m:
+        return _day(int(m[1]), int(m[3]), int(m[4]))
+
+    m = _NUMERIC_MY_RE.match(s)
+    if m:
+        return _month(int(m[2]), int(m[1]))
+
+    m = _YEAR_RE.match(s)
+    if m:
+        return _year(int(m[1]))
+
+    m = _MONTH_ABBR_YY_RE.match(s)
+    if m and m[1].lower() in _MONTHS:  # "Oct-19", "Oct '19" (spreadsheet style): October 2019
+        return _month(2000 + int(m[2]), _MONTHS[m[1].lower()])
+
+    # Ranges: "March 2012 to September 2013", "2019-04-01..2019-06-30".
+    parts = _RANGE_SPLIT_RE.split(s)
+    if len(parts) == 2:
+        left = _parse_single(_clean(parts[0]), ref, policy)
+        right = _parse_single(_clean(parts[1]), ref, policy)
+        if left is None or right is None:
+            return None
+        return _range(left, right)
+    if len(parts) > 2:
+        return None
+
+    if not _HAS_DIGIT_OR_MONTH_RE.search(s):
+        return None  # "last year", "the coming months", garbage: nothing dateutil should see
+    fields = _dateutil_fields(s)
+    if fields is None:
+        return None
+    return _from_fields(fields, ref, policy)
+
+
+def _to_date(ref: object) -> _dt.date | None:
+    if isinstance(ref, _dt.datetime):
+        return ref.date()
+    if isinstance(ref, _dt.date):
+        return ref
+    return None
+
+
+def period_bounds(text: str, ref_date: _dt.date | None = None) -> tuple[_dt.date, _dt.date] | None:
+    """First and last day of the period :func:`normalise_date` gives for ``text`` (or None)."""
+    p = _normalise(text, ref_date, "nearest")
+    return (p.start, p.end) if p else None
+
+
+def _normalise(text: str, ref_date: object, infer_year: str) -> _Period | None:
+    if not isinstance(text, str) or len(text) > 200:
+        return None
+    s = _clean(text)
+    if not s:
+        return None
+    p = _parse_single(s, _to_date(ref_date), infer_year)
+    if p is None or not PERIOD_RE.match(p.text):
+        return None
+    return p
+
+
+def normalise_date(
+    text: str,
+    ref_date: _dt.date | None = None,
+    *,
+    infer_year: str = "nearest",
+) -> str | None:
+    """Normalise a DATE mention to an ISO day, month, year or ``start..end`` range.
+
+    >>> normalise_date("Wednesday, 10th April, 2019")
+    '2019-04-10'
+    >>> normalise_date("2018/19")
+    '2018-04-01..2019-03-31'
+    >>> normalise_date("Q2 2019/20")
+    '2019-07-01..2019-09-30'
+    >>> normalise_date("last year") is None
+    True
+
+    ``ref_date`` (usually the meeting date) supplies what the text leaves out: the year of
+    "10th April" and the financial year of a bare "Q3".  A date without a year is placed in the
+    year that puts it nearest ``ref_date`` (``infer_year="nearest"``, the default) or in
+    ``ref_date``'s own year (``infer_year="ref"``).  Day-first throughout (UK): ``27/02/2019``.
+    ``2018/19``, ``2018-19`` and ``2018/2019`` are municipal years (April to March); ``Q1`` is
+    April to June.  ``Q2 2019`` (a quarter with a single year) is ambiguous between calendar and
+    financial quarters and gives None.  Returns None, never raises, for anything else.
+    """
+    p = _normalise(text, ref_date, infer_year)
+    return p.text if p else None
