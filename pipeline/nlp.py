@@ -31,11 +31,14 @@ def load_nlp(model: str | Path | None) -> Language:
     if model is not None and Path(model).is_dir():
         nlp = spacy.load(Path(model))
     else:
-        nlp = spacy.blank("en")
+        from .tokenizer import blank_nlp
+
+        nlp = blank_nlp()
     for name in RULE_COMPONENTS:
         if name not in nlp.pipe_names:
-            nlp.add_pipe(name, first=True)
-            nlp.get_pipe(name).initialize()
+            pipe = nlp.add_pipe(name, first=True)
+            if hasattr(pipe, "initialize"):
+                pipe.initialize()
     for name in POST_NER_COMPONENTS:
         if name not in nlp.pipe_names and _available(name):
             pipe = nlp.add_pipe(name)

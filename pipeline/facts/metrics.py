@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BULLET = re.compile(r"^[\s·•\-\*\u2022\u00b7\t]*(?:\(?[ivx]+\)|\(?\d+\)|[a-z]\))?\s*")
+_BULLET = re.compile(r"[\s·•\-\*\u2022\u00b7\t]*(?:\(?[ivx]+\)|\(?\d+\)|[a-z]\))?\s*")
 _SEP_END = re.compile(r"\s*(?:[–—:=]|-(?=\s)|\(|,)\s*$")
 _STOP = {
     "was", "were", "is", "are", "had", "has", "have", "been", "be", "would", "will", "could", "should", "which",
@@ -91,40 +91,71 @@ def _following_noun_phrase(text: str, start: int, limit: int) -> tuple[int, int]
     return (s, e) if e > s else None
 
 
+_LEAD = re.compile(r"^(?:an?\s+|the\s+)?(?:(?:increase|reduction|decrease|rise|fall|drop|improvement)\s+in\s+|(?:total\s+)?number\s+of\s+)", re.I)
+_TRAIL = re.compile(r"(?:\s+(?:to|at|of|was|is|were|are|stood at|by|from|currently)|\s*\(.*?\)|\s+per\s+[\d,]+.*)+$", re.I)
+
+
+def _clean_label(text: str, s: int, e: int) -> tuple[int, int]:
+    """Trim a label to the words that name the indicator: no lead-ins, parentheticals, rate bases or sub-labels."""
+    s, e = _trim(text, s, e)
+    seg = text[s:e]
+    m = _LEAD.match(seg)
+    if m and m.end() < len(seg):
+        s += m.end()
+    seg = text[s:e]
+    dash = re.search(r"\s[–—-]\s", seg)
+    if dash and dash.start() > 0:
+        e = s + dash.start()
+    seg = text[s:e]
+    m = _TRAIL.search(seg)
+    if m and m.start() > 0:
+        e = s + m.start()
+    return _trim(text, s, e)
+
+
+def _is_label(prefix: str) -> bool:
+    """A list label before a figure ('Re-referral rate', 'Visits in Timescale –'), not running prose."""
+    words = prefix.split()
+    if not words or re.search(r"[.!?]\s", prefix):
+        return False
+    if _SEP_END.search(prefix):
+        return len(words) <= 12
+    lowered = {w.lower() for w in words}
+    return len(words) <= 6 and not (lowered & {"was", "were", "had", "has", "have", "reported", "said", "that", "is", "are"})
+
+
 def find_indicator(text: str, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int] | None:
     ls, le = line_bounds(text, start, end)
-    # 1. list line with a label before the figure
-    prefix_s = ls + _BULLET.match(text, ls, start).end() - ls if start > ls else start
-    prefix = text[prefix_s:start]
-    words_before = len(prefix.split())
-    if prefix.strip() and (_SEP_END.search(prefix) or words_before <= 5) and not re.search(r"[.!?]\s", prefix):
-        s, e = _trim(text, prefix_s, start)
-        seg = text[s:e]
-        # a second figure on the line: the label belongs to the first one; take what is between
-        cut = max(seg.rfind(")"), seg.rfind(";"))
-        if cut != -1 and cut < len(seg) - 2:
-            s, e = _trim(text, s + cut + 1, e)
-        if e > s and any(c.isalpha() for c in text[s:e]):
-            return s, e
-    # 2./3. the counted noun after the figure
+    # 1. the counted noun after the figure: "152 cases", "90% of primary schools", "£1.2m overspend"
     np = _following_noun_phrase(text, end, le)
     if np:
         return np
-    # 4. a clause before the figure in the same sentence
+    # 2. a list label before the figure on its line
+    prefix_s = _BULLET.match(text, ls, start).end() if start > ls else start
+    prefix = text[prefix_s:start]
+    if _is_label(prefix):
+        seg = text[prefix_s:start]
+        # a second figure on the line ("1194 (48.2 per 10,000), reduced from"): take what follows the first
+        cut = max([m.end() for m in re.finditer(r"\d[^()]*\)|;", seg)], default=-1)
+        s0 = prefix_s + cut if cut != -1 and cut < len(seg) - 2 else prefix_s
+        s, e = _clean_label(text, s0, start)
+        if e > s and any(c.isalpha() for c in text[s:e]):
+            return s, e
+    # 3. a clause before the figure in the same sentence: "the number of children looked after had increased to"
     ss = max(sentence[0], ls)
     best = None
     for m in _CLAUSE.finditer(text, ss, start):
         best = m.span(1)
     if best:
-        return best
-    # 5. a short heading line just above a bare figure
+        return _clean_label(text, *best)
+    # 4. a short heading line just above a bare figure
     prev_end = ls - 1
     while prev_end > 0:
         ps = text.rfind("\n", 0, prev_end) + 1
         line = text[ps:prev_end]
         if line.strip():
             if len(line.split()) <= 8 and not re.search(r"[.!?]\s*$", line.strip()):
-                return _trim(text, ps, prev_end)
+                return _clean_label(text, ps, prev_end)
             break
         prev_end = ps - 1
     return None

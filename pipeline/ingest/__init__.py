@@ -1,0 +1,26 @@
+"""Ingest: files (.txt .html .pdf .docx) -> SourceDocuments, the texts the spaCy pipeline annotates.
+
+    read_documents(path) -> list[SourceDocument]   one per set of minutes in the file
+    sniff_format(data, suffix) -> "txt" | "html" | "pdf" | "docx"
+    decode_text(data) -> (text, encoding)
+    split_documents(text) -> [(start, end), ...]   ranges tiling the text
+
+Bad input raises IngestError(stage, message); the extract job turns it into a row of the `errors` table.
+"""
+
+from .core import STAGES, IngestError, SourceDocument
+from .encoding import decode_text
+from .reader import read_documents
+from .sniff import sniff_format
+from .split import load_rules, split_documents
+
+__all__ = [
+    "STAGES",
+    "IngestError",
+    "SourceDocument",
+    "decode_text",
+    "load_rules",
+    "read_documents",
+    "sniff_format",
+    "split_documents",
+]

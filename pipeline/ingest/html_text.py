@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from bs4.element import CData, NavigableString, PreformattedString, Tag
 
 from .core import IngestError
-from .encoding import bom_encoding, clean_text, decode_text
+from .encoding import bom_encoding, clean_text, decode_text, utf16_without_bom
 
 # Never visible: their text is code, metadata or embedded documents.
 DROP = {"script", "style", "noscript", "iframe", "template", "head", "svg", "object", "embed", "canvas"}
@@ -36,8 +36,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 
 def decode_html(data: bytes) -> tuple[str, str]:
     """HTML bytes -> (text, encoding): BOM, then strict UTF-8, then the page's own <meta charset>, then detection."""
-    if bom_encoding(data):
-        return decode_text(data)
+    if bom_encoding(data) or utf16_without_bom(data):
+        return decode_text(data)  # (UTF-16 of ASCII would pass a strict UTF-8 decode, NULs and all)
     try:
         return clean_text(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
@@ -134,7 +134,8 @@ def _flat(markup: str) -> str:
 
 def _tidy(text: str) -> str:
     text = clean_text(text)
-    text = "\n".join(line.strip(" \t") for line in text.split("\n"))
+    # separators never leave spaces at line ends; what remains at a line start is <pre> indentation, so keep it
+    text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
 

@@ -65,7 +65,7 @@ def sniff_format(data: bytes, suffix: str) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        except Exception:  # BadZipFile, truncation, "zip file version 17.8" (NotImplementedError), …
             if suffix in (".docx", ".docm", ".dotx"):
                 return "docx"  # the docx reader reports the broken zip as a parse error
             raise IngestError("detect", "a zip archive that cannot be opened (corrupt or truncated)") from None

@@ -116,7 +116,9 @@ def main(argv=None) -> int:
     if not records:
         print("no annotations found under annotations/seeds or annotations/written", file=sys.stderr)
         return 1
-    nlp = spacy.blank("en")
+    from ..tokenizer import blank_nlp
+
+    nlp = blank_nlp()
     args.out.mkdir(parents=True, exist_ok=True)
     records = [add_tokens(nlp, r) for r in records]
     counts = write_docbins(nlp, records, args.out)
