@@ -13,7 +13,7 @@ WORKERS ?= 1
 MODEL_DIR := models/$(MODEL)
 BUILD  := annotations/build
 ANNOTATIONS := $(sort $(wildcard annotations/seeds/*.ann annotations/written/*.ann))
-TRAIN_CODE := $(wildcard pipeline/training/*.py)
+GOLD_CODE := pipeline/training/markup.py pipeline/training/build.py pipeline/tokenizer.py
 export HF_HUB_OFFLINE=1
 export TRANSFORMERS_OFFLINE=1
 
@@ -35,26 +35,27 @@ $(VENV)/.installed-trf: $(STAMP)
 VENV_DEPS := $(STAMP) $(if $(filter trf,$(MODEL)),$(VENV)/.installed-trf)
 
 # --- annotations -> DocBins -------------------------------------------------
-$(BUILD)/gold.jsonl: $(ANNOTATIONS) $(TRAIN_CODE) $(STAMP)
+$(BUILD)/gold.jsonl: $(ANNOTATIONS) $(GOLD_CODE) | $(STAMP)
 	$(PY) -m pipeline.training.build --out $(BUILD)
 
 # --- model: trained only when annotations, configs or training code changed ----
-$(MODEL_DIR)/meta.json: $(BUILD)/gold.jsonl pipeline/configs/$(MODEL).cfg $(VENV_DEPS)
+$(MODEL_DIR)/meta.json: $(BUILD)/gold.jsonl pipeline/configs/$(MODEL).cfg | $(VENV_DEPS)
 	$(PY) -m pipeline.training.train --model $(MODEL) --build $(BUILD) $(if $(FORCE),--force)
 
 train: $(MODEL_DIR)/meta.json  ## retrain when annotations/configs changed, evaluate, keep only a non-regressing model
 	$(MAKE) evaluate MODEL=$(MODEL)
 
-evaluate: $(MODEL_DIR)/meta.json  ## per-label scores: held-out split and seeds leave-one-out
+evaluate: $(STAMP) | $(MODEL_DIR)/meta.json  ## per-label scores: held-out split and seeds leave-one-out
 	$(PY) -m pipeline.training.evaluate --model $(MODEL) --build $(BUILD)
 
-extract: $(STAMP) $(MODEL_DIR)/meta.json  ## run the pipeline over $(CORPUS) into $(OUT)
+# order-only (|): extract trains when no model exists, but retraining is `make train`'s job
+extract: $(STAMP) | $(MODEL_DIR)/meta.json  ## run the pipeline over $(CORPUS) into $(OUT)
 	$(BIN)/minutes extract $(CORPUS) --out $(OUT) --model $(MODEL_DIR) --workers $(WORKERS)
 
-test: $(STAMP)  ## run the whole test suite
+test: $(STAMP) | $(MODEL_DIR)/meta.json  ## run the whole test suite (trains the model first if none exists)
 	$(BIN)/pytest -q
 
-bench: $(STAMP) $(MODEL_DIR)/meta.json  ## throughput and memory benchmarks -> benchmarks/RESULTS.md
+bench: $(STAMP) | $(MODEL_DIR)/meta.json  ## throughput and memory benchmarks -> benchmarks/RESULTS.md
 	$(PY) -m benchmarks.run --model $(MODEL_DIR)
 
 notebooks: $(STAMP)  ## execute the notebooks against the sample corpus output, saving outputs

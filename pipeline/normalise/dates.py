@@ -295,6 +295,8 @@ def _nearest_year(month: int, day: int | None, weekday: int | None, ref: _dt.dat
 
 def _from_fields(f: _Fields, ref: _dt.date | None, policy: str) -> _Period | None:
     year, month, day = f.year, f.month, f.day
+    if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
+        return None
     if month is None:
         return _year(year) if (year is not None and day is None) else None
     if year is None:

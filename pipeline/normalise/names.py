@@ -122,10 +122,15 @@ def _split_initials(s: str) -> str:
     return _SPACE_RE.sub(" ", s.replace(".", " ")).strip()
 
 
+def _upper(s: str) -> str:
+    """Upper case without changing length ("ß" stays "ß")."""
+    return "".join(c.upper() if len(c.upper()) == 1 else c for c in s)
+
+
 def _cap(part: str) -> str:
     if not part:
         return part
-    return part[0].upper() + part[1:].lower()
+    return _upper(part[0]) + part[1:].lower()
 
 
 def _fix_word(word: str, index: int, count: int) -> str:
@@ -134,9 +139,9 @@ def _fix_word(word: str, index: int, count: int) -> str:
         return low
     letters = [c for c in word if c.isalpha()]
     if len(letters) <= 1:
-        return word.upper()
+        return _upper(word)
     if len(letters) <= 3 and not any(c in _VOWELS for c in letters) and "'" not in word and "-" not in word:
-        return word.upper()  # joined initials: "DT", "JRR"
+        return _upper(word)  # joined initials: "DT", "JRR"
     pieces = re.split(r"([-'])", word)
     out: list[str] = []
     for i, piece in enumerate(pieces):
@@ -150,7 +155,7 @@ def _fix_word(word: str, index: int, count: int) -> str:
             continue
         p = _cap(piece)
         if len(p) > 2 and p.startswith("Mc"):
-            p = "Mc" + p[2].upper() + p[3:]
+            p = "Mc" + _upper(p[2]) + p[3:]
         out.append(p)
     return "".join(out)
 

@@ -57,7 +57,12 @@ def _tidy(text: str) -> str:
 
 
 def _cap(part: str) -> str:
-    return part[:1].upper() + part[1:].lower() if part else part
+    if not part:
+        return part
+    first = part[0].upper()
+    if len(first) != 1:  # "ß" -> "SS" would change the word's length and case class
+        first = part[0]
+    return first + part[1:].lower()
 
 
 def _case_word(word: str, index: int, acronyms: dict[str, str], caps_input: bool) -> str:
