@@ -56,6 +56,19 @@ def dictionary(out: Path = typer.Option(Path("docs/TABLES.md"), "--out")) -> Non
     typer.echo(f"wrote {out}")
 
 
+@app.command()
+def show(
+    target: str = typer.Argument(..., help="A file of minutes, or a doc_id from the extracted tables."),
+    out: Path = typer.Option(Path("page.html"), "--out", help="HTML file to write."),
+    tables: Path = typer.Option(Path("data/extracted"), "--tables", help="Extracted tables (for a doc_id)."),
+    model: Optional[Path] = typer.Option(DEFAULT_MODEL, "--model", help="Trained pipeline (for a file)."),
+) -> None:
+    """Render one document with its sections, entities, relations, attendance and metrics as HTML."""
+    from .show import show as render_page
+
+    typer.echo(f"wrote {render_page(target, out, tables, str(model) if model else None)}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 
