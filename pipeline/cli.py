@@ -27,6 +27,7 @@ def extract(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
     batch_files: int = typer.Option(16, "--batch-files", min=1, help="Files per batch (bounds memory)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    doc_seconds: float = typer.Option(600, "--doc-seconds", min=0, help="Time limit per file's ingest and per document's NLP (0: none)."),
 ) -> None:
     """Run the pipeline over CORPUS and write the tables to --out."""
     from .engine import run_extract
@@ -40,7 +41,7 @@ def extract(
         model = None
     summary = run_extract(
         corpus, out, str(model) if model else None, workers=workers, engine=engine, scheduler=scheduler,
-        batch_files=batch_files, progress=progress,
+        batch_files=batch_files, progress=progress, limits={"doc_seconds": doc_seconds},
     )
     typer.echo(f"done: {summary.line()} -> {out}")
     raise typer.Exit(1 if summary.stats.failed_files else 0)

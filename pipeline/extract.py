@@ -8,8 +8,11 @@ Nothing is returned but counts, so rows never travel between processes.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +20,116 @@ from pathlib import Path
 from . import __version__
 from .export.rows import doc_rows
 from .export.schema import PER_FILE_TABLES, content_key, empty_rows, path_key
-from .export.writer import DatasetWriter
+from .export.writer import DatasetWriter, rows_to_table
 from .ingest import IngestError, SourceDocument, read_documents
 
 _NLP_CACHE: dict[str, object] = {}
+
+# Per-document time limit (seconds): one file's ingest, or one document's NLP. limits={"doc_seconds": ...}
+DEFAULT_DOC_SECONDS = 600.0
+_REFIRE_SECONDS = 1.0  # after expiry the timeout is raised again this often until the guarded block exits
+
+
+class DocumentTimeout(TimeoutError):
+    """One file's ingest or one document's NLP ran past the per-document time limit."""
+
+
+def _async_raise(thread_id: int, exc_type: type[BaseException] | None) -> None:
+    """Raise exc_type in another thread at its next bytecode (None clears a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc_type) if exc_type else None)
+
+
+class Deadline:
+    """Run a block under a time limit; on expiry raise DocumentTimeout inside it, and again every second.
+
+    In the main thread (the inline engine, and each local worker process) this is SIGALRM via
+    signal.setitimer, which also interrupts blocking system calls. Elsewhere (Dask runs tasks in threads)
+    a watchdog thread raises the exception asynchronously in the worker thread; that only interrupts
+    Python code, not a single long call into C. The exception is raised again every second because
+    library code with a broad `except Exception` (a PDF page loop, the HTML fallback parser) may swallow
+    one; `expired` stays set, and a block that completes after expiring still ends in DocumentTimeout,
+    so a half-done result is never used. `restart()` gives the next document a fresh limit.
+    """
+
+    def __init__(self, seconds: float | None):
+        self.seconds = float(seconds) if seconds else 0.0
+        self.expired = False
+        self._active = False
+        self._signal = False
+        self._old_handler = None
+        self._old_timer = (0.0, 0.0)
+        self._thread_id = threading.get_ident()
+        self._due = 0.0
+        self._stop: threading.Event | None = None
+        self._watchdog: threading.Thread | None = None
+
+    def _message(self) -> str:
+        return f"took longer than the {self.seconds:g} s limit per document"
+
+    def _on_alarm(self, signum, frame):
+        if self._active:
+            self.expired = True
+            raise DocumentTimeout(self._message())
+
+    def _watch(self) -> None:
+        assert self._stop is not None
+        while not self._stop.wait(max(0.0, self._due - time.monotonic())):
+            if time.monotonic() >= self._due:
+                self.expired = True
+                _async_raise(self._thread_id, DocumentTimeout)
+                self._due = time.monotonic() + _REFIRE_SECONDS
+
+    def __enter__(self) -> "Deadline":
+        if self.seconds <= 0:
+            return self
+        self._thread_id = threading.get_ident()
+        self._active = True
+        if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+            self._signal = True
+            self._old_handler = signal.signal(signal.SIGALRM, self._on_alarm)
+            self._old_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds, _REFIRE_SECONDS)
+        else:
+            self._due = time.monotonic() + self.seconds
+            self._stop = threading.Event()
+            self._watchdog = threading.Thread(target=self._watch, name="minutes-deadline", daemon=True)
+            self._watchdog.start()
+        return self
+
+    def restart(self) -> None:
+        """A fresh limit for the next document (raises if the current one already expired)."""
+        if self.expired:
+            raise DocumentTimeout(self._message())
+        if not self._active:
+            return
+        if self._signal:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, _REFIRE_SECONDS)
+        else:
+            self._due = time.monotonic() + self.seconds
+
+    def _disarm(self) -> None:
+        self._active = False
+        if self._signal:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old_handler if self._old_handler is not None else signal.SIG_DFL)
+            if self._old_timer[0] > 0:  # give an outer timer (e.g. a test runner's) its remaining time back
+                signal.setitimer(signal.ITIMER_REAL, *self._old_timer)
+        elif self._watchdog is not None:
+            assert self._stop is not None
+            self._stop.set()
+            while True:
+                try:
+                    self._watchdog.join()
+                    _async_raise(self._thread_id, None)  # drop one injected just before the stop
+                    break
+                except DocumentTimeout:
+                    self.expired = True
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if self._active:
+            self._disarm()
+        if exc_type is None and self.expired:
+            raise DocumentTimeout(self._message())
+        return False
 
 
 def get_nlp(model: str | None):
@@ -37,8 +146,9 @@ def get_nlp(model: str | None):
 class CorpusFile:
     source_path: str  # relative to the corpus folder, as stored in the tables
     abs_path: str
-    sha256: str | None  # None when the bytes could not be read
+    sha256: str | None  # None when the bytes could not be read (or were too many to read)
     read_error: str | None = None
+    error_stage: str = "read"  # stage of read_error: "read", or "limit" for a file over max_bytes
 
     @property
     def key(self) -> str:
@@ -71,8 +181,26 @@ def sha256_file(path: str, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def scan_corpus(corpus: str | Path) -> list[CorpusFile]:
-    """Every regular file under the corpus, sorted, hashed. Unreadable entries become read errors, not crashes."""
+def table_path(rel: str) -> str:
+    """The path as stored in the tables: a name that is not valid UTF-8 (undecodable bytes, which Python
+    keeps as lone surrogates) would make Parquet refuse the whole part, so those bytes are written as \\xNN."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class _NotAFile(OSError):
+    """A corpus entry that is not a regular file (its message is the whole explanation)."""
+
+
+DEFAULT_MAX_BYTES = 50_000_000  # as read_documents: a larger file is refused from its size, never read
+
+
+def scan_corpus(corpus: str | Path, max_bytes: int | None = None) -> list[CorpusFile]:
+    """Every regular file under the corpus, sorted, hashed. Unreadable entries become read errors, not crashes.
+
+    A file over max_bytes is not hashed (a link to something endless such as /proc/kcore would never
+    finish): it becomes a "limit" error keyed by its path.
+    """
+    max_bytes = max_bytes or DEFAULT_MAX_BYTES
     root = Path(corpus)
     found: list[CorpusFile] = []
     walk_errors: list[OSError] = []
@@ -82,19 +210,26 @@ def scan_corpus(corpus: str | Path) -> list[CorpusFile]:
             if name.startswith("."):
                 continue
             abs_path = os.path.join(dirpath, name)
-            rel = os.path.relpath(abs_path, root)
+            rel = table_path(os.path.relpath(abs_path, root))
             try:
                 if os.path.islink(abs_path):
                     target = os.path.realpath(abs_path)  # a loop resolves to itself or raises
                     if not os.path.isfile(target):
-                        raise OSError(f"symbolic link does not lead to a regular file ({os.readlink(abs_path)!r})")
+                        raise _NotAFile(f"symbolic link does not lead to a regular file (it points to {os.readlink(abs_path)!r})")
                 elif not os.path.isfile(abs_path):
-                    raise OSError("not a regular file")
+                    raise _NotAFile("not a regular file (a pipe, socket or device)")
+                size = os.stat(abs_path).st_size
+                if size > max_bytes:
+                    message = f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit"
+                    found.append(CorpusFile(rel, abs_path, None, message, "limit"))
+                    continue
                 found.append(CorpusFile(rel, abs_path, sha256_file(abs_path)))
+            except _NotAFile as exc:
+                found.append(CorpusFile(rel, abs_path, None, str(exc)))
             except OSError as exc:
-                found.append(CorpusFile(rel, abs_path, None, f"{type(exc).__name__}: {exc.strerror or exc}"))
+                found.append(CorpusFile(rel, abs_path, None, f"cannot read the file ({type(exc).__name__}: {exc.strerror or exc})"))
     for exc in walk_errors:
-        rel = os.path.relpath(exc.filename, root) if exc.filename else str(root)
+        rel = table_path(os.path.relpath(exc.filename, root) if exc.filename else str(root))
         found.append(CorpusFile(rel, str(exc.filename), None, f"cannot list folder: {exc.strerror or exc}"))
     return sorted(found, key=lambda f: f.source_path)
 
@@ -125,62 +260,121 @@ def _error_row(f: CorpusFile, stage: str, error: str, message: str, part: int | 
     return {"source_path": f.source_path, "part": part, "sha256": f.sha256, "stage": stage, "error": error, "message": message}
 
 
+def _pick(limits: dict, *names: str) -> dict:
+    return {k: limits[k] for k in names if limits.get(k) is not None}
+
+
+def _ingest(f: CorpusFile, limits: dict, seconds: float) -> list[SourceDocument] | dict:
+    """One file's documents, or its single error row (stage read/detect/decode/parse/split/limit/timeout)."""
+    deadline = Deadline(seconds)
+    try:
+        with deadline:
+            return read_documents(f.abs_path, **_pick(limits, "max_bytes", "max_chars"))
+    except Exception as exc:
+        if deadline.expired:
+            return _error_row(f, "timeout", "DocumentTimeout", f"reading the file {deadline._message()}")
+        if isinstance(exc, IngestError):
+            return _error_row(f, exc.stage, type(exc).__name__, exc.message)
+        # a reader bug must not stop the run; report it as this file's error
+        return _error_row(f, "parse", type(exc).__name__, f"unexpected failure reading the file: {exc}"[:1000])
+
+
+def _table_problem(rows: dict[str, list[dict]]) -> str | None:
+    """Why these rows cannot be written (e.g. a lone surrogate in a string), checked before any part is."""
+    for table in PER_FILE_TABLES:
+        try:
+            rows_to_table(table, rows[table])
+        except Exception as exc:
+            return f"rows for the {table} table cannot be written ({type(exc).__name__}: {str(exc)[:300]})"
+    return None
+
+
 def extract_batch(batch: list[CorpusFile], out_dir: str, model: str | None, limits: dict | None = None) -> BatchStats:
-    """Process a batch of files and write their parts. Safe to call in any worker process."""
+    """Process a batch of files and write their parts. Safe to call in any worker process.
+
+    limits: max_bytes, max_chars (ingest), nlp_batch_size, doc_seconds (time limit for one file's ingest
+    and for one document's NLP; 0 or None turns it off). A failure of one file or document becomes its
+    row in `errors` (stage read, detect, decode, parse, split, limit, nlp, timeout or write); the other
+    files and documents of the batch still go through.
+    """
     limits = limits or {}
+    seconds = limits.get("doc_seconds", DEFAULT_DOC_SECONDS)
     nlp = get_nlp(model)
     from .nlp import model_version
 
     mversion = model_version(nlp)
+    max_length = getattr(nlp, "max_length", None)
     writer = DatasetWriter(out_dir)
     stats = BatchStats()
     per_file: dict[str, dict[str, list[dict]]] = {}
+    by_key = {f.key: f for f in batch}
     docs_in: list[tuple[str, SourceDocument]] = []
     t0 = time.perf_counter()
     for f in batch:
         stats.files += 1
         rows = per_file.setdefault(f.key, empty_rows())
         if f.read_error:
-            rows["errors"].append(_error_row(f, "read", "OSError", f.read_error))
+            error = "OSError" if f.error_stage == "read" else "FileTooLarge"
+            rows["errors"].append(_error_row(f, f.error_stage, error, f.read_error))
             continue
-        try:
-            sources = read_documents(f.abs_path, **{k: v for k, v in limits.items() if k in ("max_bytes", "max_chars")})
-        except IngestError as exc:
-            rows["errors"].append(_error_row(f, exc.stage, type(exc).__name__, exc.message))
-            continue
-        except Exception as exc:  # a reader bug must not stop the run; report it as this file's error
-            rows["errors"].append(_error_row(f, "parse", type(exc).__name__, f"unexpected failure reading the file: {exc}"))
+        sources = _ingest(f, limits, seconds)
+        if isinstance(sources, dict):
+            rows["errors"].append(sources)
             continue
         for src in sources:
+            if max_length and len(src.text) > max_length:
+                # spaCy refuses these (E088) because memory grows with length; say so in words
+                rows["errors"].append(_error_row(
+                    f, "limit", "DocumentTooLong",
+                    f"document {src.part} is {len(src.text):,} characters long, over the pipeline's limit of "
+                    f"{max_length:,} characters (nlp.max_length)", src.part,
+                ))
+                continue
             # the tables record the corpus-relative path, not where this worker found the file
             docs_in.append((f.key, _with_path(src, f.source_path)))
     t1 = time.perf_counter()
     stats.stage_seconds["ingest"] = t1 - t0
 
+    batch_size = int(limits.get("nlp_batch_size") or 32)
+
     def annotate(pairs):
         texts = ((src.text, (key, src)) for key, src in pairs)
-        for doc, (key, src) in nlp.pipe(texts, as_tuples=True, batch_size=int(limits.get("nlp_batch_size", 32))):
+        for doc, (key, src) in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
             yield key, src, doc
 
     results = []
+    deadline = Deadline(seconds)
     try:
-        results = list(annotate(docs_in))
+        # the limit is re-armed as each document comes out (a trained component's minibatch counts as one)
+        with deadline:
+            for item in annotate(docs_in):
+                results.append(item)
+                deadline.restart()
     except Exception:
-        # isolate the document that breaks the pipeline; the others still go through
-        results = []
-        for key, src in docs_in:
+        # isolate the document that breaks the pipeline or overruns; the others still go through
+        for key, src in docs_in[len(results):]:
+            one = Deadline(seconds)
             try:
-                results.extend(annotate([(key, src)]))
+                with one:
+                    results.extend(annotate([(key, src)]))
             except Exception as exc:
-                f = next(b for b in batch if b.key == key)
-                per_file[key]["errors"].append(_error_row(f, "nlp", type(exc).__name__, str(exc)[:500], src.part))
+                if one.expired:
+                    row = _error_row(by_key[key], "timeout", "DocumentTimeout", f"document {src.part} {one._message()} in the NLP pipeline", src.part)
+                else:
+                    row = _error_row(by_key[key], "nlp", type(exc).__name__, str(exc)[:500] or type(exc).__name__, src.part)
+                per_file[key]["errors"].append(row)
     t2 = time.perf_counter()
     stats.stage_seconds["nlp"] = t2 - t1
 
     from . import __version__ as pversion
 
     for key, src, doc in results:
-        rows = doc_rows(src, doc, pversion, mversion)
+        try:
+            rows = doc_rows(src, doc, pversion, mversion)
+        except Exception as exc:
+            message = f"document {src.part}: table rows could not be built ({type(exc).__name__}: {str(exc)[:300]})"
+            per_file[key]["errors"].append(_error_row(by_key[key], "write", type(exc).__name__, message, src.part))
+            continue
         for table, table_rows in rows.items():
             per_file[key][table].extend(table_rows)
         stats.documents += 1
@@ -194,6 +388,10 @@ def extract_batch(batch: list[CorpusFile], out_dir: str, model: str | None, limi
         if f.key not in per_file:
             continue
         rows = per_file.pop(f.key)
+        problem = _table_problem(rows)
+        if problem:
+            rows = empty_rows()
+            rows["errors"].append(_error_row(f, "write", "ArrowInvalid", problem))
         stats.errors += len(rows["errors"])
         stats.failed_files += bool(rows["errors"])
         for table in PER_FILE_TABLES:

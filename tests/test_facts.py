@@ -127,7 +127,7 @@ def _tiny_nlp():
     ruler.add_patterns([
         {"label": "PERSON", "pattern": "Ann Bell"}, {"label": "ROLE", "pattern": [{"LOWER": "head"}, {"LOWER": "of"}, {"LOWER": "finance"}]},
         {"label": "ORG", "pattern": "Barnardo's"}, {"label": "METRIC", "pattern": [{"TEXT": "£"}, {"TEXT": "1.2"}, {"LOWER": "m"}]},
-        {"label": "DATE", "pattern": [{"TEXT": "2018"}, {"TEXT": "/"}, {"TEXT": "19"}]},
+        {"label": "DATE", "pattern": "2018/19"},
     ])
     nlp.add_pipe("minutes_normalise")
     nlp.add_pipe("minutes_relations")

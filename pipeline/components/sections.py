@@ -464,10 +464,13 @@ class _Lines:
         """Index of the first line starting at or after pos."""
         return bisect.bisect_left(self.starts, pos)
 
-    def prev_nonblank(self, i: int) -> str | None:
+    def blank(self, i: int) -> bool:
+        return not (0 <= i < len(self.starts)) or not self.line(i).strip()
+
+    def prev_nonblank_index(self, i: int) -> int | None:
         for j in range(i - 1, -1, -1):
             if self.line(j).strip():
-                return self.line(j).strip()
+                return j
         return None
 
     def next_nonblank(self, i: int) -> str | None:
@@ -521,13 +524,15 @@ def plain_headings(
             continue
         if not out and s in skip:
             continue
-        if i > 0 and lines.line(i - 1).strip():
+        if not lines.blank(i - 1) or i + 1 >= len(lines) or not lines.blank(i + 1):
             continue
-        if i + 1 >= len(lines) or lines.line(i + 1).strip():
-            continue
-        prev = lines.prev_nonblank(i)
-        if prev and (prev.endswith(":") or t.lower() in prev.lower()):
-            continue
+        j = lines.prev_nonblank_index(i)
+        if j is not None:
+            prev = lines.line(j).strip()
+            if prev.endswith(":") or t.lower() in prev.lower():
+                continue  # a list item after "...:" or a link caption announced by the paragraph above
+            if lines.blank(j - 1) and lines.blank(j + 1) and _heading_text_ok(prev, settings) and j >= lines.index_at(start):
+                continue  # right under another isolated short line: a data line ("Caseloads" / "Average caseload – 17")
         if not _sentence_ok(lines.next_nonblank(i), settings):
             continue
         out.append((s, s + len(raw.rstrip()), t))

@@ -58,7 +58,7 @@ def run_extract(
     model = str(model) if model else None
     writer = DatasetWriter(out)
     writer.clean_temporaries()
-    files = scan_corpus(corpus)
+    files = scan_corpus(corpus, (limits or {}).get("max_bytes"))
     todo, live = plan_work(files, writer)
     summary = RunSummary(files_seen=len(files), files_processed=len(todo))
     summary.files_skipped = len({f.key for f in files}) - len({f.key for f in todo})

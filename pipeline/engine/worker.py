@@ -1,0 +1,75 @@
+"""What every engine runs for one batch, in whichever process it lands: `run_batch`.
+
+This module imports nothing heavy at import time, so a fresh worker process can cap its BLAS/OpenMP/torch
+threads (`init_worker`) before numpy, thinc or torch are first imported. `run_batch` loads the pipeline
+at most once per process (`pipeline.extract.get_nlp` caches it), processes the batch with
+`pipeline.extract.extract_batch` (which writes the batch's Parquet parts itself) and returns a
+`BatchReport`: counts, timings and which process did the work. Rows never travel back to the parent.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+# Dask may run several tasks of one worker in threads: the model is loaded once, and one batch at a time
+# uses it (a spaCy pipeline is not documented as thread-safe, and the GIL makes threads no faster anyway).
+_LOAD_LOCK = threading.Lock()
+_RUN_LOCK = threading.Lock()
+
+
+def single_thread_env() -> dict[str, str]:
+    """Environment for worker processes: one thread each for BLAS/OpenMP (set before numpy is imported)."""
+    return {var: "1" for var in THREAD_VARS}
+
+
+def init_worker() -> None:
+    """First thing in a worker process: one thread for BLAS/OpenMP and torch, so N workers use N cores."""
+    for var, value in single_thread_env().items():
+        os.environ.setdefault(var, value)
+    from ..nlp import limit_threads
+
+    limit_threads()
+
+
+@dataclass
+class BatchReport:
+    """One finished batch, as an engine yields it: counts only (`stats`), never rows."""
+
+    stats: object  # pipeline.extract.BatchStats
+    pid: int
+    host: str
+    model_loads: int  # 1 when this batch loaded the pipeline into its process (the first batch there), else 0
+    models_cached: int  # pipelines held by the process after the batch (1 in a normal run)
+
+    @property
+    def worker(self) -> str:
+        return f"{self.host}:{self.pid}"
+
+
+def ensure_nlp(model: str | None) -> tuple[int, float]:
+    """Load the pipeline into this process's cache unless it is there: (loads done now, seconds)."""
+    from .. import extract
+
+    cache = getattr(extract, "_NLP_CACHE", {})
+    with _LOAD_LOCK:
+        before = len(cache)
+        t0 = time.perf_counter()
+        extract.get_nlp(model)
+        return max(0, len(cache) - before), time.perf_counter() - t0
+
+
+def run_batch(batch, out: str, model: str | None, limits: dict | None = None) -> BatchReport:
+    from .. import extract
+
+    loads, seconds = ensure_nlp(model)
+    with _RUN_LOCK:
+        stats = extract.extract_batch(batch, out, model, limits or {})
+    if loads:
+        stats.stage_seconds["model_load"] = stats.stage_seconds.get("model_load", 0.0) + seconds
+    return BatchReport(stats, os.getpid(), socket.gethostname(), loads, len(getattr(extract, "_NLP_CACHE", {})))

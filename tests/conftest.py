@@ -1,0 +1,41 @@
+"""Shared helpers for the robustness suites: the seed texts, reading every table back, comparing two outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_PATHS = sorted((REPO / "corpus").glob("*.txt"))
+
+
+def read_tables(out: Path) -> dict[str, pd.DataFrame]:
+    """Every table of an output folder, as analysts read it (pandas over the folder of parts)."""
+    from pipeline.export.schema import TABLES
+
+    return {name: pd.read_parquet(Path(out) / name) for name in TABLES}
+
+
+def canonical(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows in a fixed order, whatever order the parts were written in (list cells compared as tuples)."""
+    df = df.copy()
+    for col in df.columns:
+        if df[col].map(lambda v: hasattr(v, "__len__") and not isinstance(v, (str, bytes))).any():
+            df[col] = df[col].map(lambda v: tuple(v) if v is not None else None)
+    keys = df.astype(str)
+    order = keys.sort_values(list(keys.columns)).index if len(df.columns) else df.index
+    return df.loc[order].reset_index(drop=True)
+
+
+def assert_same_tables(a: Path, b: Path) -> None:
+    ta, tb = read_tables(a), read_tables(b)
+    for name in ta:
+        assert not ta[name].astype(str).duplicated().any(), f"duplicate rows in {name}"
+        pd.testing.assert_frame_equal(canonical(ta[name]), canonical(tb[name]), obj=name)
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in SEED_PATHS]
