@@ -134,6 +134,10 @@ DATE_CASES = [
     ("32/01/2019", None, None),
     ("Wednesday", MEETING, None),
     ("1548", None, None),
+    ("2019.10", None, None),  # all-numeric and ambiguous: not guessed
+    ("10 2019", None, None),
+    ("10 of 2019", None, None),
+    ("1.1.1", None, None),
     ("0000", None, None),
     ("9999-99-99", None, None),
     ("garbage", None, None),
@@ -358,6 +362,9 @@ PERSON_CASES = [
     ("D T SMITH", "D T Smith"),
     ("Jack Ma", "Jack Ma"),
     ("JACK MA", "Jack Ma"),  # "MA" kept in ALL CAPS: could be a surname
+    ("Cllr JACK MA", "Jack Ma"),
+    ("Cllr JOHN SMITH (Lab)", "John Smith"),  # case judged on the name, not the title
+    ("Cllr D. T. SMITH OBE", "D T Smith"),
     ("John Smith MA", "John Smith"),
     ("Munsif Dad", "Munsif Dad"),
     ("", ""),

@@ -272,7 +272,7 @@ def title_case_capitals(value: str) -> str:
         return value
     words = []
     for i, word in enumerate(value.split(" ")):
-        core = word.strip("'‘’\"()")
+        core = word.strip("'‘’\"(),.;:")
         if len(core) <= 1:
             words.append(word)
         elif i > 0 and word.lower() in _SMALL_WORDS:

@@ -63,6 +63,15 @@ class RelationExtractor:
                              "score": round(float(score), 4), "evidence": evidence}
         # a person's HAS_ROLE from the model is dropped when a rule already gave that person a role
         ruled_heads = {tuple(r["head"]) for r in best.values() if r["label"] == "HAS_ROLE" and r["evidence"] != "model"}
+        # "Name, Role, Org": the person is affiliated with the organisation their role is in
+        role_org = {tuple(r["head"]): r for r in best.values() if r["label"] == "ROLE_IN_ORG"}
+        for r in list(best.values()):
+            link = role_org.get(tuple(r["tail"])) if r["label"] == "HAS_ROLE" else None
+            key = (*r["head"], *link["tail"], "AFFILIATED_WITH") if link else None
+            if link and key not in best:
+                best[key] = {"label": "AFFILIATED_WITH", "head": r["head"], "tail": link["tail"],
+                             "score": round(min(r["score"], link["score"]), 4),
+                             "evidence": "rule:chain" if r["evidence"] != "model" and link["evidence"] != "model" else "model"}
         return sorted(
             (r for r in best.values() if not (r["evidence"] == "model" and r["label"] == "HAS_ROLE" and tuple(r["head"]) in ruled_heads)),
             key=lambda r: (r["head"], r["tail"]),

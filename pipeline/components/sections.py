@@ -633,10 +633,12 @@ def _clean_title(title: str | None, strip_rules: list[SectionRule]) -> str | Non
     return title.rstrip(":").rstrip() or None
 
 
-def _rstrip_end(text: str, start: int, end: int) -> int:
+def _strip_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return end
+    return start, end
 
 
 def split_sections(text: str, rules: list[SectionRule], settings: SplitSettings = SplitSettings()) -> list[dict]:
@@ -675,11 +677,11 @@ def split_sections(text: str, rules: list[SectionRule], settings: SplitSettings 
             end = c.end
             if c.rule.extent == "until_next":
                 end = next((d.start for d in cands[i + 1:] if d.rule.kind in c.rule.until), top.end)
-            end = _rstrip_end(text, c.start, end)
-            if end <= c.start:
+            start, end = _strip_bounds(text, c.start, end)
+            if end <= start:
                 continue
             title = c.title if c.title is not None else c.rule.title
-            entries.append(((c.start, 1, -end), _section(c.rule.kind, c.start, end, c.number, _clean_title(title, strip_rules)), ti))
+            entries.append(((start, 1, -end), _section(c.rule.kind, start, end, c.number, _clean_title(title, strip_rules)), ti))
 
     entries.sort(key=lambda e: e[0])
     top_index: dict[int, int] = {}

@@ -1,37 +1,59 @@
 """Dask distributed engine: the same batches as the local engine, one task per batch.
 
-Workers import `pipeline.extract` (an importable module, not `__main__`), so `get_nlp` caches the model
-once per worker process across tasks. Parts are content-addressed, so workers never collide; the output
-folder must be visible to every worker (a shared filesystem on a real cluster).
+`--engine dask` starts a LocalCluster (N worker processes, one thread each); `--scheduler tcp://host:port`
+uses an existing cluster. Each task runs `pipeline.engine.worker.run_batch`: workers import
+`pipeline.extract` (an importable module, not `__main__`), so the pipeline is loaded once per worker
+process and kept across tasks, and each task reports which process ran it and whether it loaded the model.
+
+Parts are content-addressed (`part-<sha256 prefix>.parquet`, written to a temporary name and renamed), so
+workers never collide, and a task that Dask retries after losing a worker just rewrites the same parts.
+The corpus and the output folder must be visible at the same paths to every worker (a shared
+filesystem on a real cluster). At most a few tasks per worker thread are submitted at a time, so the
+scheduler's memory does not grow with the corpus either.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from ..extract import BatchStats, extract_batch
-
-
-def _task(batch, out, model, limits) -> BatchStats:
-    from ..nlp import limit_threads
-
-    limit_threads()
-    return extract_batch(batch, out, model, limits)
+from .worker import BatchReport, init_worker, run_batch, single_thread_env
 
 
-def run_batches_dask(batches, out, model, limits, *, workers: int = 2, scheduler: str | None = None, **_) -> Iterable[BatchStats]:
+def _task(batch, out, model, limits) -> BatchReport:
+    init_worker()
+    return run_batch(batch, out, model, limits)
+
+
+def run_batches_dask(batches: Iterable[list], out, model, limits, *, workers: int = 2, scheduler: str | None = None,
+                     **_) -> Iterator[BatchReport]:
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None,
+            env=single_thread_env(),
+        )
         client = Client(cluster)
     try:
-        futures = [client.submit(_task, b, out, model, limits, pure=False) for b in batches]
-        for fut in as_completed(futures):
-            yield fut.result()
+        slots = max(1, sum(client.nthreads().values())) if scheduler else max(1, workers)
+        pending = iter(batches)
+        queue = as_completed()
+        in_flight = 0
+        for batch in pending:
+            queue.add(client.submit(_task, batch, out, model, limits, pure=False))
+            in_flight += 1
+            if in_flight >= 2 * slots:
+                break
+        for fut in queue:
+            report = fut.result()
+            fut.release()
+            yield report
+            batch = next(pending, None)
+            if batch is not None:
+                queue.add(client.submit(_task, batch, out, model, limits, pure=False))
     finally:
         client.close()
         if cluster is not None:

@@ -2,28 +2,31 @@
 
 Workers are started with the spawn method (a forked copy of a process that has loaded torch or BLAS
 threads can deadlock) and with one BLAS/OpenMP/torch thread each, so N workers use N cores instead of
-oversubscribing them. Batches are handed out one at a time as workers become free (`imap_unordered`,
-chunksize 1), and only `BatchReport`s (counts) come back: the parent never holds rows.
+oversubscribing them. At most two batches per worker are in flight, handed out as workers become free,
+and only `BatchReport`s (counts) come back: the parent never holds rows. If a worker process dies (killed
+for memory, a crash in a C library) the run stops with a clear error instead of hanging; everything
+finished so far is kept and the next run resumes from the completion markers.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 from .worker import BatchReport, init_worker, run_batch, single_thread_env
 
 
-def _run(args) -> BatchReport:
-    batch, out, model, limits = args
-    return run_batch(batch, out, model, limits)
+class WorkerDied(RuntimeError):
+    pass
 
 
 @contextmanager
 def _child_env(env: dict[str, str]) -> Iterator[None]:
-    """Spawned children inherit os.environ as it is when they start: set the thread caps just for that."""
+    """Spawned children inherit os.environ as it is when they start: set the thread caps for them only."""
     old = {k: os.environ.get(k) for k in env}
     for k, v in env.items():
         os.environ.setdefault(k, v)
@@ -39,13 +42,36 @@ def _child_env(env: dict[str, str]) -> Iterator[None]:
 
 def run_batches_processes(batches: Iterable[list], out, model, limits, *, workers: int = 2, **_) -> Iterator[BatchReport]:
     ctx = mp.get_context("spawn")
+    pending = iter(batches)
+    in_flight = set()
     with _child_env(single_thread_env()):
-        pool = ctx.Pool(processes=workers, initializer=init_worker)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
     try:
-        yield from pool.imap_unordered(_run, ((b, out, model, limits) for b in batches), chunksize=1)
-        pool.close()
+        def submit_more() -> None:
+            while len(in_flight) < 2 * workers:
+                batch = next(pending, None)
+                if batch is None:
+                    return
+                with _child_env(single_thread_env()):  # the executor starts processes lazily, on submit
+                    in_flight.add(pool.submit(run_batch, batch, out, model, limits))
+
+        submit_more()
+        while in_flight:
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for fut in done:
+                in_flight.discard(fut)
+                try:
+                    report = fut.result()
+                except BrokenProcessPool as exc:
+                    raise WorkerDied(
+                        "a worker process died (killed for memory, or a crash in a library); the files finished "
+                        "so far are kept, and running the same command again resumes the run"
+                    ) from exc
+                yield report
+            submit_more()
     except BaseException:
-        pool.terminate()
+        for fut in in_flight:
+            fut.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
-    finally:
-        pool.join()
+    pool.shutdown(wait=True)

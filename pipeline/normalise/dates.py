@@ -203,8 +203,12 @@ _NUMERIC_MY_RE = re.compile(r"^(\d{1,2})\s*/\s*(\d{4})$")
 _YEAR_RE = re.compile(r"^(\d{4})$")
 _MONTH_ABBR_YY_RE = re.compile(r"^([a-z]{3,9})\.?\s*(?:-|'|\s')\s*(\d{2})$", re.I)
 _RANGE_SPLIT_RE = re.compile(r"\s*\.\.\s*|\s+(?:to|until|till|through|-)\s+", re.I)
-_HAS_DIGIT_OR_MONTH_RE = re.compile(
-    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I
+# dateutil only sees text that names a month: all-numeric forms are the regexes' job ("2019.10",
+# "10 2019" are left undecided), and "10 of 2019" must not become October.
+_MONTH_NAME_RE = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
+    re.I,
 )
 
 _MONTHS = {
@@ -394,8 +398,8 @@ def _parse_single(s: str, ref: _dt.date | None, policy: str) -> _Period | None:
     if len(parts) > 2:
         return None
 
-    if not _HAS_DIGIT_OR_MONTH_RE.search(s):
-        return None  # "last year", "the coming months", garbage: nothing dateutil should see
+    if not _MONTH_NAME_RE.search(s):
+        return None  # "last year", "the coming months", "2019.10", garbage: not for dateutil
     fields = _dateutil_fields(s)
     if fields is None:
         return None

@@ -176,10 +176,11 @@ def _canonical_once(text: str) -> str:
     s = s.strip(_EDGE_JUNK)
     if not s:
         return ""
-    caps_input = any(c.isupper() for c in s) and not any(c.islower() for c in s)
     s = _OPEN_TAIL_RE.sub("", s)
     s = _SPACE_RE.sub(" ", s).strip(_EDGE_JUNK)
     s = strip_titles(s)
+    # letter case is judged on the name without its title: "Cllr JOHN SMITH" is an ALL-CAPS name
+    caps_input = any(c.isupper() for c in s) and not any(c.islower() for c in s)
     s = _strip_tail(s, caps_input)
     s = _split_initials(s)
     s = s.strip(_EDGE_JUNK)
@@ -194,7 +195,7 @@ def canonical_person(text: str) -> str:
     >>> canonical_person("County Councillor Andrea Kay (Chair)")
     'Andrea Kay'
     >>> canonical_person("Cllr D. T. SMITH OBE")
-    'D T SMITH'
+    'D T Smith'
     >>> canonical_person("MR JOHN O'BRIEN")
     "John O'Brien"
 

@@ -279,10 +279,9 @@ def _parse_digits(s: str) -> _Core | None:
 
     mult = _MULT_SUFFIX_RE.match(after)
     if mult:
-        word = mult[1].lower()
-        # "5m" is millions only for money or with an explicit word; "m" after a bare count
-        # could be metres, but in minutes it is overwhelmingly money/millions.
-        value = _scaled(num, _MULTIPLIERS[word])
+        # "£1.2m", "650k", "4.6 million" (a bare "5m" is read as millions too: in minutes it is
+        # money far more often than metres)
+        value = _scaled(num, _MULTIPLIERS[mult[1].lower()])
         after = after[mult.end():]
     else:
         value = _to_float(num)
