@@ -70,6 +70,46 @@ def show(
     typer.echo(f"wrote {render_page(target, out, tables, str(model) if model else None)}")
 
 
+@app.command("import")
+def import_annotations(
+    source: Path = typer.Argument(..., help="An export: Label Studio JSON, doccano JSONL or Prodigy JSONL."),
+    fmt: str = typer.Option(..., "--from", help="labelstudio, doccano or prodigy."),
+    out: Path = typer.Option(Path("annotations/written"), "--out", help="Folder for the converted .ann files."),
+    kind: str = typer.Option("written_for_training", "--kind", help="real or written_for_training."),
+    prefix: str = typer.Option("imported", "--prefix", help="File name prefix for the .ann files."),
+) -> None:
+    """Convert an annotation tool's export into checked .ann gold files."""
+    from .training.convert import IMPORTERS, read_json_or_jsonl, record_to_ann
+    from .training.markup import parse_ann
+
+    records = IMPORTERS[fmt](read_json_or_jsonl(source), kind=kind)
+    out.mkdir(parents=True, exist_ok=True)
+    for i, rec in enumerate(records):
+        ann = record_to_ann(rec)
+        parse_ann(ann, f"{prefix}_{i:03d}.ann")  # the same checks as the build: a bad export stops here
+        (out / f"{prefix}_{i:03d}.ann").write_text(ann, encoding="utf-8")
+    typer.echo(f"wrote {len(records)} .ann files to {out}")
+
+
+@app.command("export")
+def export_predictions(
+    tables: Path = typer.Option(Path("data/extracted"), "--tables", help="Extracted tables."),
+    fmt: str = typer.Option("prodigy", "--format", help="prodigy (JSONL) or labelstudio (JSON tasks with predictions)."),
+    out: Path = typer.Option(..., "--out", help="File to write."),
+) -> None:
+    """Export the pipeline's predictions for correction in Prodigy or Label Studio."""
+    import json
+
+    from .training.convert import predictions_from_tables, to_label_studio, to_prodigy
+
+    records = predictions_from_tables(tables)
+    if fmt == "prodigy":
+        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in to_prodigy(records)), encoding="utf-8")
+    else:
+        out.write_text(json.dumps(to_label_studio(records, predictions=True), ensure_ascii=False, indent=1), encoding="utf-8")
+    typer.echo(f"wrote {len(records)} documents to {out}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -348,15 +348,16 @@ def extract_batch(batch: list[CorpusFile], out_dir: str, model: str | None, limi
         # the limit is re-armed as each document comes out (a trained component's minibatch counts as one)
         with deadline:
             for item in annotate(docs_in):
+                deadline.restart()  # raises instead if this document overran (its result is not kept)
                 results.append(item)
-                deadline.restart()
     except Exception:
         # isolate the document that breaks the pipeline or overruns; the others still go through
         for key, src in docs_in[len(results):]:
             one = Deadline(seconds)
             try:
                 with one:
-                    results.extend(annotate([(key, src)]))
+                    done = list(annotate([(key, src)]))
+                results.extend(done)
             except Exception as exc:
                 if one.expired:
                     row = _error_row(by_key[key], "timeout", "DocumentTimeout", f"document {src.part} {one._message()} in the NLP pipeline", src.part)

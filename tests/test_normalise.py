@@ -740,3 +740,13 @@ def test_pathological_inputs_terminate():
     assert normalise_role("(" * 3000) == normalise_role(normalise_role("(" * 3000))
     find_acronym_definitions("A (" * 2000 + "AB)" + " and" * 3000 + " (ANDAND)")
     find_acronym_definitions(("X – " + "Yy " * 400 + "\n") * 50)
+
+
+def test_docstring_examples():
+    import doctest
+
+    from pipeline.normalise import dates, names, numbers, orgs, roles
+
+    for module in (dates, names, numbers, orgs, roles):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__

@@ -113,7 +113,8 @@ INPUTS: dict[str, tuple[bytes, tuple]] = {
     "with spaces in name.txt": (SEED.encode(), ("ok", SEED)),
     "ünïcødé – £ minutes.txt": ((SEED + "\nunicode variant\n").encode(), ("ok", "unicode variant")),
     "new\nline.txt": ((SEED + "\nnewline variant\n").encode(), ("ok", "newline variant")),
-    "..dots...txt": ((SEED + "\ndots variant\n").encode(), ("ok", "dots variant")),
+    "..dots..in..name...txt": ((SEED + "\ndots variant\n").encode(), ("skip",)),  # hidden (leading dot): skipped
+    "dots..in..name.txt": ((SEED + "\ndots variant 2\n").encode(), ("ok", "dots variant 2")),
 }
 BIG_NAME = "big_50mb.txt"
 SPECIAL = {  # entries that are not regular files with bytes: name -> (stage, message part)
@@ -179,7 +180,7 @@ def test_good_files_extracted_correctly(bad_run):
     corpus, _, _, tables, _ = bad_run
     docs = tables["documents"].set_index("source_path")
     good = {n: exp[1] for n, (_, exp) in INPUTS.items() if exp[0] == "ok"}
-    assert sorted(docs.index) == sorted(list(good) + ["latin1-caf\\xe9.txt"])
+    assert sorted(docs.index) == sorted(list(good) + ["latin1-caf\\xe9.txt"])  # hidden files leave no row at all
     for name, must in good.items():
         text = docs.loc[name, "text"]
         assert must in text, name

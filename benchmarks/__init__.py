@@ -1,0 +1,1 @@
+"""Throughput and memory benchmarks (`make bench` -> benchmarks/RESULTS.md). Not part of the pass/fail tests."""

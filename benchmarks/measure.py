@@ -1,0 +1,231 @@
+"""One measurement in a fresh process, so peak RSS and timings belong to that measurement alone.
+
+    python -m benchmarks.measure extract  --corpus C --out O --model M [--workers N] [--profile F] --json J
+    python -m benchmarks.measure baseline --corpus C --model M --json J
+
+`extract` runs `run_extract` end to end (as `minutes extract` does) after loading the pipeline, and
+times each spaCy component by wrapping it (see `time_components`). `baseline` times the bare spaCy
+tokenizer and bare `nlp.pipe` of the same model's tok2vec + ner over the same document texts.
+Both write JSON: wall and CPU seconds, words, peak RSS (ru_maxrss), per-stage seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+
+def peak_rss_bytes(children: bool = False) -> int:
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return resource.getrusage(who).ru_maxrss * 1024  # KiB on Linux
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (worker processes), user + system."""
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+
+
+class _Timed:
+    """A pipeline component wrapped so the time spent producing its output docs is recorded.
+
+    The time is inclusive (a component pulls its input through the components before it, lazily), so
+    exclusive times are differences between consecutive components; see `exclusive_times`.
+    """
+
+    def __init__(self, name, proc, totals):
+        self._name, self._proc, self._totals = name, proc, totals
+
+    def __getattr__(self, attr):
+        return getattr(self._proc, attr)
+
+    def __call__(self, doc, **kw):
+        t = time.perf_counter()
+        doc = self._proc(doc, **kw)
+        self._totals[self._name] += time.perf_counter() - t
+        return doc
+
+    def pipe(self, docs, **kw):
+        if hasattr(self._proc, "pipe"):
+            it = iter(self._proc.pipe(docs, **kw))
+        else:
+            kw.pop("batch_size", None)
+            it = (self._proc(d, **kw) for d in docs)
+        while True:
+            t = time.perf_counter()
+            try:
+                doc = next(it)
+            except StopIteration:
+                self._totals[self._name] += time.perf_counter() - t
+                return
+            self._totals[self._name] += time.perf_counter() - t
+            yield doc
+
+
+def time_components(nlp) -> tuple[dict, list[str]]:
+    """Wrap the tokenizer (make_doc) and every component of `nlp` in place; returns (inclusive totals, order)."""
+    totals: dict[str, float] = defaultdict(float)
+    make_doc = nlp.make_doc
+
+    def timed_make_doc(text):
+        t = time.perf_counter()
+        doc = make_doc(text)
+        totals["tokenizer"] += time.perf_counter() - t
+        return doc
+
+    nlp.make_doc = timed_make_doc
+    nlp._components[:] = [(name, _Timed(name, proc, totals)) for name, proc in nlp._components]
+    return totals, ["tokenizer", *nlp.pipe_names]
+
+
+def exclusive_times(totals: dict, order: list[str]) -> dict:
+    """Inclusive chain times -> time spent in each component itself (order starts with "tokenizer")."""
+    out, before = {}, 0.0
+    for name in order:
+        inclusive = totals.get(name, 0.0)
+        out[name] = max(0.0, inclusive - before)
+        before = inclusive
+    return out
+
+
+def cmd_extract(args) -> dict:
+    from pipeline.engine import run_extract
+    from pipeline.engine.worker import ensure_nlp
+
+    model = args.model if args.model and Path(args.model).is_dir() else None
+    rss_start = peak_rss_bytes()
+    result: dict = {"workers": args.workers, "batch_files": args.batch_files}
+    if args.workers == 1 and args.engine == "local":
+        # inline: load first (timed apart, like the bare nlp.pipe baseline), then wrap components for timing
+        cpu0, t0 = cpu_seconds(), time.perf_counter()
+        loads, load_s = ensure_nlp(model)
+        result["model_load_seconds"] = load_s
+        result["model_load_cpu"] = cpu_seconds() - cpu0
+        from pipeline.extract import get_nlp
+
+        nlp = get_nlp(model)
+        totals, order = time_components(nlp) if args.components else ({}, [])
+    else:
+        totals, order = {}, []
+        result["model_load_seconds"] = None
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    cpu0, t0 = cpu_seconds(), time.perf_counter()
+    summary = run_extract(args.corpus, args.out, model, workers=args.workers, engine=args.engine,
+                          batch_files=args.batch_files, progress=False)
+    wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    s = summary.stats
+    result.update({
+        "wall": wall, "cpu": cpu, "words": s.words, "documents": s.documents, "files": summary.files_seen,
+        "files_processed": summary.files_processed, "entities": s.entities, "sections": s.sections, "errors": s.errors,
+        "batch_stages": dict(s.stage_seconds), "run_stages": dict(summary.stage_seconds),
+        "components": exclusive_times(totals, order) if totals else {}, "component_order": order,
+        "workers_seen": summary.workers, "engine": summary.engine,
+        "peak_rss": peak_rss_bytes(), "peak_rss_children": peak_rss_bytes(children=True), "rss_before_run": rss_start,
+        "model_version": _model_version(model),
+    })
+    return result
+
+
+def _model_version(model):
+    from pipeline.extract import get_nlp
+    from pipeline.nlp import model_version
+
+    try:
+        return model_version(get_nlp(model))
+    except Exception:  # noqa: BLE001 - informative only
+        return None
+
+
+def _texts(corpus: str) -> list[str]:
+    from pipeline.extract import scan_corpus
+    from pipeline.ingest import read_documents
+
+    texts = []
+    for f in scan_corpus(corpus):
+        if f.sha256 is None:
+            continue
+        try:
+            texts.extend(src.text for src in read_documents(f.abs_path))
+        except Exception:  # noqa: BLE001 - the extract run reports these as error rows
+            pass
+    return texts
+
+
+def cmd_baseline(args) -> dict:
+    import spacy
+
+    texts = _texts(args.corpus)
+    words = sum(len(t.split()) for t in texts)
+    result: dict = {"words": words, "documents": len(texts), "repeats": args.repeat}
+    model = Path(args.model) if args.model else None
+    if model is not None and model.is_dir():
+        nlp = spacy.load(model)
+        keep = [n for n in nlp.pipe_names if n in ("tok2vec", "ner")]
+        bare = spacy.load(model, exclude=[n for n in nlp.pipe_names if n not in keep])
+        result["ner_pipeline"] = bare.pipe_names
+    else:
+        from pipeline.tokenizer import blank_nlp
+
+        nlp = blank_nlp()
+        bare = None
+
+    def timed(fn):
+        best_wall = best_cpu = float("inf")
+        for _ in range(args.repeat):
+            c0, t0 = time.process_time(), time.perf_counter()
+            fn()
+            best_wall, best_cpu = min(best_wall, time.perf_counter() - t0), min(best_cpu, time.process_time() - c0)
+        return {"wall": best_wall, "cpu": best_cpu}
+
+    def tokenize():
+        for _ in nlp.tokenizer.pipe(texts, batch_size=32):
+            pass
+
+    result["tokenizer"] = timed(tokenize)
+    if bare is not None:
+        def ner():
+            for _ in bare.pipe(texts, batch_size=32):
+                pass
+
+        ner()  # warm-up: first-call allocations
+        result["ner"] = timed(ner)
+    result["peak_rss"] = peak_rss_bytes()
+    return result
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=["extract", "baseline"])
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--out")
+    ap.add_argument("--model")
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--engine", default="local")
+    ap.add_argument("--batch-files", type=int, default=16)
+    ap.add_argument("--no-components", dest="components", action="store_false")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--profile")
+    ap.add_argument("--json", required=True)
+    args = ap.parse_args(argv)
+    result = cmd_extract(args) if args.what == "extract" else cmd_baseline(args)
+    result["loadavg"] = os.getloadavg()
+    Path(args.json).write_text(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
