@@ -154,7 +154,7 @@ def cmd_extract(args) -> dict:
     if args.profile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
     cpu0, t0 = cpu_seconds(), time.perf_counter()
     summary = run_extract(args.corpus, args.out, model, workers=args.workers, engine=args.engine,

@@ -27,7 +27,9 @@ def _read(out: Path, table: str, columns: list[str]) -> pd.DataFrame:
     files = sorted((out / table).glob("part-*.parquet"))
     frames = [pq.read_table(f, columns=columns).to_pandas() for f in files]
     frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    # missing values as None, not NaN (pandas 3 reads null strings as NaN, which is truthy and unsortable with str)
+    return df.astype(object).where(df.notna(), None)
 
 
 def person_id(council: str | None, name: str) -> str:

@@ -27,7 +27,7 @@ def rows_from_tables(out_dir: str | Path, doc_id: str) -> dict:
     rows = {}
     for table in ("documents", "sections", "entities", "relations", "metrics", "attendance"):
         df = con.execute(f"select * from {table} where doc_id = ?", [doc_id]).df()
-        rows[table] = df.to_dict("records")
+        rows[table] = df.astype(object).where(df.notna(), None).to_dict("records")  # nulls as None, not NaN (pandas 3)
     if not rows["documents"]:
         raise KeyError(f"no document {doc_id!r} in {out_dir}")
     return rows

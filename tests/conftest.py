@@ -39,3 +39,28 @@ def assert_same_tables(a: Path, b: Path) -> None:
 @pytest.fixture(scope="session")
 def seed_texts() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in SEED_PATHS]
+
+
+def variant_corpus(root: Path, n: int = 40) -> Path:
+    """n small minutes (seed copies with a distinct last line), an HTML and a DOCX one, a duplicate and two bad files."""
+    import io
+
+    import docx
+
+    root.mkdir(parents=True, exist_ok=True)
+    seeds = [p.read_text(encoding="utf-8") for p in SEED_PATHS]
+    for i in range(n):
+        text = seeds[i % len(seeds)] + f"\nVariant {i}: the committee noted {i + 3} new cases ({i}.5% of the total).\n"
+        (root / f"m{i:03d}.txt").write_text(text, encoding="utf-8")
+    (root / "copy of m000.txt").write_bytes((root / "m000.txt").read_bytes())  # same content, second path
+    paras = "".join(f"<p>{line}</p>" for line in seeds[1].split("\n") if line.strip())
+    (root / "page.html").write_text(f"<!doctype html><html><body>{paras}</body></html>", encoding="utf-8")
+    document = docx.Document()
+    for line in seeds[2].split("\n"):
+        document.add_paragraph(line)
+    buf = io.BytesIO()
+    document.save(buf)
+    (root / "minutes.docx").write_bytes(buf.getvalue())
+    (root / "empty.txt").write_bytes(b"")
+    (root / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << garbage")
+    return root

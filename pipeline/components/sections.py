@@ -1,4 +1,4 @@
-"""`minutes_sections`: rule-based section splitter and meeting-metadata extractor for committee minutes.
+r"""`minutes_sections`: rule-based section splitter and meeting-metadata extractor for committee minutes.
 
 Usage::
 
@@ -45,7 +45,7 @@ trailing whitespace included.
 
 Nested sections have ``parent`` = the index of the enclosing top-level section (one level of nesting:
 a ``resolution`` inside a ``minutes`` section still has the item as parent, and nested sections of one
-parent may overlap). Their trailing whitespace is trimmed.
+parent may overlap). Their leading and trailing whitespace is trimmed.
 
 - in ``item``: ``resolution`` (``Resolved:``, ``Resolved -``, ``RESOLVED –``, ``Agreed:``, ``Decision:``,
   ``It was agreed that:``, "The following actions were agreed ...:") up to the next resolution,
@@ -133,6 +133,10 @@ key                default      meaning
                                 (else at the parent's end).
 ``comment``        null         free text.
 =================  ===========  ==============================================================
+
+Rule authors: write ``[^\S\n]`` for "space on this line" (it includes tabs and NBSP), start
+line-anchored patterns with ``^[^\S\n]*+`` (possessive: no backtracking on long blank lines), and
+bound line-shaped patterns that scan a line twice (``^(?=[^\n]{0,160}$)``).
 
 Rules are validated when added (unknown keys, wrong types, bad values, invalid regexes, missing
 named groups): :class:`RuleError` names the file and line (or the ``add_rule`` call) and the rule id.
@@ -409,6 +413,11 @@ def _number_key(number: str) -> tuple[int, str] | None:
     return int(m.group()), number[m.end():].strip(" ./").lower()
 
 
+def _negate(suffix: str) -> tuple[int, ...]:
+    """Order-reversing key for an item-number suffix ("", "a", "b" ...)."""
+    return tuple(-ord(ch) for ch in suffix) + (1,)
+
+
 def _sequential_filter(cands: list[_Cand]) -> list[_Cand]:
     """Numbered items must increase: keep the longest increasing run of numbers (drop list restarts)."""
     seq = sorted((c for c in cands if c.rule.sequential), key=lambda c: (c.start, -c.rule.priority))
@@ -418,19 +427,29 @@ def _sequential_filter(cands: list[_Cand]) -> list[_Cand]:
             continue
         dedup.append(c)
     keys = [_number_key(c.number) for c in dedup]
-    n = len(dedup)
-    best = [1] * n
-    prev = [-1] * n
-    for i in range(n):
-        for j in range(i):
-            if keys[j] is not None and keys[i] is not None and keys[j] < keys[i] and best[j] + 1 > best[i]:
-                best[i], prev[i] = best[j] + 1, j
+    # longest strictly increasing run, O(n log n): patience sorting over the reversed sequence (as a
+    # decreasing run), so that among runs of equal length the earliest numbers win -- real items
+    # before a later "1. 2." restart inside a resolution.
+    tails: list[tuple[int, str]] = []  # negated keys, increasing
+    tail_index: list[int] = []
+    nxt = [-1] * len(dedup)
+    for i in range(len(dedup) - 1, -1, -1):
+        if keys[i] is None:
+            continue
+        key = (-keys[i][0], _negate(keys[i][1]))
+        pos = bisect.bisect_left(tails, key)
+        nxt[i] = tail_index[pos - 1] if pos > 0 else -1
+        if pos == len(tails):
+            tails.append(key)
+            tail_index.append(i)
+        else:
+            tails[pos] = key
+            tail_index[pos] = i
     keep = set()
-    if n:
-        i = max(range(n), key=lambda k: (best[k], -k))
-        while i != -1:
-            keep.add(id(dedup[i]))
-            i = prev[i]
+    i = tail_index[-1] if tail_index else -1
+    while i != -1:
+        keep.add(id(dedup[i]))
+        i = nxt[i]
     return [c for c in cands if not c.rule.sequential or id(c) in keep]
 
 
