@@ -122,6 +122,7 @@ def swap_in(nlp, target: Path, scores: dict) -> None:
 
 
 def main(argv=None) -> int:
+    from ..nlp import load_nlp
     from .evaluate import load_split_records, score_ner
 
     ap = argparse.ArgumentParser(description=__doc__)
@@ -151,7 +152,8 @@ def main(argv=None) -> int:
         **score_ner(nlp, test_records),
     }
     target = MODELS / args.model
-    old = json.loads((target / "scores.json").read_text()) if (target / "scores.json").exists() else None
+    # the current model is re-scored on today's fixed split, so both sides of the guard see the same documents
+    old = score_ner(load_nlp(target), test_records) if (target / "meta.json").exists() else None
     fallen = guard(scores, old)
     print(f"candidate {args.model}: micro F1 {scores['micro']['f1']:.3f} on the fixed split ({len(test_records)} docs), trained in {train_seconds:.0f}s")
     if fallen and not args.force:
