@@ -128,6 +128,54 @@ def _people_nan_shim() -> bool:
     return True
 
 
+class StageTimer:
+    """Wall and CPU seconds of patched functions, by stage. Only the outermost timed call counts, so a
+    Parquet write made while building the corpus tables is part of "corpus_tables", not "write"."""
+
+    def __init__(self):
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self._depth = 0
+
+    def wrap(self, owner, attr: str, stage: str) -> None:
+        fn = getattr(owner, attr)
+
+        def timed(*a, **kw):
+            if self._depth:
+                return fn(*a, **kw)
+            self._depth += 1
+            t, c = time.perf_counter(), time.process_time()
+            try:
+                return fn(*a, **kw)
+            finally:
+                self.wall[stage] += time.perf_counter() - t
+                self.cpu[stage] += time.process_time() - c
+                self.calls[stage] += 1
+                self._depth -= 1
+
+        setattr(owner, attr, timed)
+
+
+def time_stages() -> StageTimer:
+    """Patch the extraction's stage functions (this process only) to time them in wall and CPU seconds."""
+    from pipeline import corpus_tables, extract
+    from pipeline.engine import runner
+    from pipeline.export.writer import DatasetWriter
+
+    timer = StageTimer()
+    timer.wrap(runner, "scan_corpus", "scan")
+    timer.wrap(runner, "plan_work", "plan")
+    timer.wrap(extract, "_ingest", "ingest")
+    timer.wrap(extract, "doc_rows", "rows")
+    timer.wrap(extract, "_table_problem", "write")  # Arrow conversion check before the parts are written
+    timer.wrap(DatasetWriter, "write_part", "write")
+    timer.wrap(DatasetWriter, "mark_done", "write")
+    timer.wrap(runner, "remove_stale", "stale")
+    timer.wrap(corpus_tables, "build_corpus_tables", "corpus_tables")
+    return timer
+
+
 def cmd_extract(args) -> dict:
     from pipeline.engine import run_extract
     from pipeline.engine.worker import ensure_nlp
@@ -150,6 +198,7 @@ def cmd_extract(args) -> dict:
     else:
         totals, order = {}, []
         result["model_load_seconds"] = None
+    stages = time_stages() if args.components else None
     profiler = None
     if args.profile:
         import cProfile
@@ -170,6 +219,7 @@ def cmd_extract(args) -> dict:
         "batch_stages": dict(s.stage_seconds), "run_stages": dict(summary.stage_seconds),
         "components": exclusive_times(totals, order) if totals else {},
         "components_cpu": exclusive_times(totals, order, "cpu:") if totals else {}, "component_order": order,
+        "stages_wall": dict(stages.wall) if stages else {}, "stages_cpu": dict(stages.cpu) if stages else {},
         "workers_seen": summary.workers, "engine": summary.engine,
         "peak_rss": peak_rss_bytes(), "rss_end": _rss_now(), "peak_rss_children": peak_rss_bytes(children=True), "peak_rss_at_start": rss_start,
         "model_version": _model_version(model),

@@ -4,6 +4,12 @@ A batch is a list of source files. Each worker process loads the pipeline once (
 process, so Dask workers keep it between tasks), ingests the files, runs `nlp.pipe` over all their
 documents, and writes one content-addressed part per table per file followed by a completion marker.
 Nothing is returned but counts, so rows never travel between processes.
+
+Bad input never stops a batch: each file or document that fails becomes one row of `errors` with its
+stage, and the rest go on. A file's ingest and each document's NLP run under a time limit
+(`limits["doc_seconds"]`, `Deadline`); a document longer than `nlp.max_length` is refused before spaCy
+sees it; rows that cannot be written (Parquet refuses them) are replaced by the file's error row before
+any part is written. See docs/ROBUSTNESS.md.
 """
 
 from __future__ import annotations
@@ -275,6 +281,8 @@ def _ingest(f: CorpusFile, limits: dict, seconds: float) -> list[SourceDocument]
             return _error_row(f, "timeout", "DocumentTimeout", f"reading the file {deadline._message()}")
         if isinstance(exc, IngestError):
             return _error_row(f, exc.stage, type(exc).__name__, exc.message)
+        if isinstance(exc, MemoryError):
+            return _error_row(f, "limit", "MemoryError", "ran out of memory reading the file")
         # a reader bug must not stop the run; report it as this file's error
         return _error_row(f, "parse", type(exc).__name__, f"unexpected failure reading the file: {exc}"[:1000])
 
@@ -361,6 +369,8 @@ def extract_batch(batch: list[CorpusFile], out_dir: str, model: str | None, limi
             except Exception as exc:
                 if one.expired:
                     row = _error_row(by_key[key], "timeout", "DocumentTimeout", f"document {src.part} {one._message()} in the NLP pipeline", src.part)
+                elif isinstance(exc, MemoryError):
+                    row = _error_row(by_key[key], "limit", "MemoryError", f"document {src.part}: ran out of memory in the NLP pipeline", src.part)
                 else:
                     row = _error_row(by_key[key], "nlp", type(exc).__name__, str(exc)[:500] or type(exc).__name__, src.part)
                 per_file[key]["errors"].append(row)

@@ -71,7 +71,12 @@ def execute_notebook(path: str | Path, out_dir: str | Path, save_to: str | Path 
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    with kernel_manager() as km, _environ(MINUTES_OUT=str(Path(out_dir).resolve()), MPLBACKEND="module://matplotlib_inline.backend_inline"):
+    # relative to the notebook's folder (the kernel's working directory), so saved outputs name no machine paths
+    try:
+        minutes_out = os.path.relpath(Path(out_dir).resolve(), path.parent.resolve())
+    except ValueError:  # another drive (Windows)
+        minutes_out = str(Path(out_dir).resolve())
+    with kernel_manager() as km, _environ(MINUTES_OUT=minutes_out, MPLBACKEND="module://matplotlib_inline.backend_inline"):
         client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=KERNEL_NAME, record_timing=False,
                                 resources={"metadata": {"path": str(path.parent.resolve())}})
         client.execute()

@@ -57,7 +57,7 @@ def render(rows: dict) -> str:
              by_id.get(m.get("compare_to") or "", {}).get("text")] for m in rows["metrics"]]
     meta = " · ".join(str(doc.get(k)) for k in ("council", "committee", "meeting_date", "meeting_time", "venue") if doc.get(k) is not None)
     style = ("body{font-family:sans-serif;margin:2em;max-width:70em} table{border-collapse:collapse;margin-bottom:1em}"
-             "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%;vertical-align:top} .text{white-space:pre-wrap;line-height:2.2}")
+             "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%;vertical-align:top} .text{line-height:2.2}")
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(doc['doc_id'])}</title><style>{style}</style></head><body>"
             f"<h1>{html.escape(str(doc.get('source_path')))} <small>{html.escape(doc['doc_id'])}</small></h1><p>{html.escape(meta)}</p>"
             + _table("Sections", ["id", "kind", "number", "title", "start", "end", "parent"], outline)

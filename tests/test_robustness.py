@@ -351,6 +351,45 @@ def test_deadline_leaves_fast_code_alone_and_stops_slow_code():
         time.sleep(0.01)
 
 
+# ---------------------------------------------------------------- failures inside the pipeline
+
+BREAK = "BREAK-THE-PIPELINE"
+UNWRITABLE = "UNWRITABLE-METADATA"
+
+
+@Language.component("robustness_break")
+def _break(doc):
+    if BREAK in doc.text:
+        raise ValueError("component failed on this document")
+    if UNWRITABLE in doc.text:
+        doc._.meeting = {"council": "Bad \udcff council"}  # a lone surrogate: Parquet refuses the string
+    return doc
+
+
+def test_pipeline_and_writer_failures_are_per_document(tmp_path, monkeypatch):
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp(None)
+    nlp.add_pipe("robustness_break", after="minutes_sections")
+    monkeypatch.setattr(extract_mod, "get_nlp", lambda model: nlp)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(SEED, encoding="utf-8")
+    (corpus / "b.txt").write_text(f"Cabinet minutes. {BREAK}\n", encoding="utf-8")
+    (corpus / "c.txt").write_text(f"Cabinet minutes. {UNWRITABLE}\n", encoding="utf-8")
+    (corpus / "d.txt").write_text(SEED + "\nanother good one\n", encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run_extract(corpus, out, None)
+    errors = pd.read_parquet(out / "errors").set_index("source_path")
+    assert sorted(errors.index) == ["b.txt", "c.txt"]
+    assert errors.loc["b.txt", "stage"] == "nlp" and "component failed" in errors.loc["b.txt", "message"]
+    assert errors.loc["b.txt", "part"] == 0
+    assert errors.loc["c.txt", "stage"] == "write" and "documents table cannot be written" in errors.loc["c.txt", "message"]
+    tables = read_tables(out)
+    assert sorted(tables["documents"].source_path) == ["a.txt", "d.txt"]
+    assert summary.stats.failed_files == 2
+
+
 # ---------------------------------------------------------------- memory
 
 

@@ -24,8 +24,9 @@ def _task(batch, out, model, limits) -> BatchReport:
     return run_batch(batch, out, model, limits)
 
 
-def run_batches_dask(batches: Iterable[list], out, model, limits, *, workers: int = 2, scheduler: str | None = None,
+def run_batches_dask(jobs: Iterable[tuple[list, dict]], out, model, *, workers: int = 2, scheduler: str | None = None,
                      **_) -> Iterator[BatchReport]:
+    """jobs: (batch of CorpusFile, limits) pairs, consumed lazily (a bounded number of tasks in flight)."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -39,21 +40,25 @@ def run_batches_dask(batches: Iterable[list], out, model, limits, *, workers: in
         client = Client(cluster)
     try:
         slots = max(1, sum(client.nthreads().values())) if scheduler else max(1, workers)
-        pending = iter(batches)
+        pending = iter(jobs)
         queue = as_completed()
-        in_flight = 0
-        for batch in pending:
+
+        def submit_next() -> bool:
+            job = next(pending, None)
+            if job is None:
+                return False
+            batch, limits = job
             queue.add(client.submit(_task, batch, out, model, limits, pure=False))
-            in_flight += 1
-            if in_flight >= 2 * slots:
+            return True
+
+        for _ in range(2 * slots):
+            if not submit_next():
                 break
         for fut in queue:
             report = fut.result()
             fut.release()
             yield report
-            batch = next(pending, None)
-            if batch is not None:
-                queue.add(client.submit(_task, batch, out, model, limits, pure=False))
+            submit_next()
     finally:
         client.close()
         if cluster is not None:

@@ -40,18 +40,20 @@ def _child_env(env: dict[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def run_batches_processes(batches: Iterable[list], out, model, limits, *, workers: int = 2, **_) -> Iterator[BatchReport]:
+def run_batches_processes(jobs: Iterable[tuple[list, dict]], out, model, *, workers: int = 2, **_) -> Iterator[BatchReport]:
+    """jobs: (batch of CorpusFile, limits) pairs, consumed lazily."""
     ctx = mp.get_context("spawn")
-    pending = iter(batches)
+    pending = iter(jobs)
     in_flight = set()
     with _child_env(single_thread_env()):
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
     try:
         def submit_more() -> None:
             while len(in_flight) < 2 * workers:
-                batch = next(pending, None)
-                if batch is None:
+                job = next(pending, None)
+                if job is None:
                     return
+                batch, limits = job
                 with _child_env(single_thread_env()):  # the executor starts processes lazily, on submit
                     in_flight.add(pool.submit(run_batch, batch, out, model, limits))
 

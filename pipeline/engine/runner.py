@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,12 @@ from .worker import BatchReport, run_batch
 log = logging.getLogger("minutes")
 
 BATCHES_PER_WORKER = 4  # with several workers, at least this many batches each, so they finish together
+BATCH_BYTES = 2_000_000  # a batch closes at --batch-files files or this many bytes of input, whichever first
+# Text per spaCy minibatch: the transient memory of tok2vec + NER grows with the tokens in one minibatch,
+# so the number of documents per nlp.pipe minibatch is chosen from the batch's largest file (1 for long
+# minutes, up to NLP_BATCH_MAX for short ones) unless limits["nlp_batch_size"] is given.
+NLP_BATCH_BYTES = 16_000
+NLP_BATCH_MAX = 32
 
 
 @dataclass
@@ -72,9 +79,41 @@ def batch_size_for(n_files: int, batch_files: int, workers: int) -> int:
     return max(1, min(batch_files, math.ceil(n_files / (workers * BATCHES_PER_WORKER))))
 
 
-def make_batches(files: list[CorpusFile], batch_files: int) -> Iterator[list[CorpusFile]]:
-    for i in range(0, len(files), batch_files):
-        yield files[i : i + batch_files]
+def _size(f: CorpusFile) -> int:
+    try:
+        return os.stat(f.abs_path).st_size
+    except OSError:
+        return 0
+
+
+def make_batches(files: list[CorpusFile], batch_files: int, batch_bytes: int = BATCH_BYTES) -> Iterator[tuple[list[CorpusFile], int]]:
+    """Consecutive (files, largest file's size in bytes): at most batch_files files and, unless a single file
+    is larger, at most batch_bytes bytes. Lazy, so batches exist only while an engine works on them."""
+    batch: list[CorpusFile] = []
+    total = largest = 0
+    for f in files:
+        size = _size(f)
+        if batch and (len(batch) >= batch_files or total + size > batch_bytes):
+            yield batch, largest
+            batch, total, largest = [], 0, 0
+        batch.append(f)
+        total += size
+        largest = max(largest, size)
+    if batch:
+        yield batch, largest
+
+
+def nlp_batch_size(largest_file_bytes: int) -> int:
+    return max(1, min(NLP_BATCH_MAX, NLP_BATCH_BYTES // max(1, largest_file_bytes)))
+
+
+def make_jobs(files: list[CorpusFile], batch_files: int, limits: dict) -> Iterator[tuple[list[CorpusFile], dict]]:
+    """(batch, limits for that batch) as the engines take them."""
+    for batch, largest in make_batches(files, batch_files):
+        if limits.get("nlp_batch_size"):
+            yield batch, limits
+        else:
+            yield batch, {**limits, "nlp_batch_size": nlp_batch_size(largest)}
 
 
 def choose_engine(engine: str, workers: int, scheduler: str | None) -> tuple[str, Callable[..., Iterable[BatchReport]]]:
@@ -129,7 +168,7 @@ def run_extract(
 
         bar = tqdm(total=len(todo), unit="file", desc="extract")
     done = 0
-    for report in run_batches(make_batches(todo, size), out, model, limits, workers=workers, scheduler=scheduler):
+    for report in run_batches(make_jobs(todo, size, limits), out, model, workers=workers, scheduler=scheduler):
         summary.add(report)
         done += report.stats.files
         if bar is not None:
@@ -153,8 +192,8 @@ def run_extract(
     return summary
 
 
-def run_batches_inline(batches: Iterable[list], out, model, limits, **_) -> Iterator[BatchReport]:
-    for batch in batches:
+def run_batches_inline(jobs: Iterable[tuple[list, dict]], out, model, **_) -> Iterator[BatchReport]:
+    for batch, limits in jobs:
         yield run_batch(batch, out, model, limits)
 
 

@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
@@ -64,12 +65,21 @@ def ensure_nlp(model: str | None) -> tuple[int, float]:
         return max(0, len(cache) - before), time.perf_counter() - t0
 
 
+def memory_zone(nlp, enabled: bool = True):
+    """spaCy's memory zone (3.8+): strings and lexemes first seen in the batch are freed when it ends, so
+    a long-lived worker's vocabulary does not grow with the corpus (every new name and number would
+    otherwise stay interned for the life of the process). Docs never outlive `extract_batch`."""
+    zone = getattr(nlp, "memory_zone", None)
+    return zone() if enabled and zone is not None else nullcontext()
+
+
 def run_batch(batch, out: str, model: str | None, limits: dict | None = None) -> BatchReport:
     from .. import extract
 
+    limits = limits or {}
     loads, seconds = ensure_nlp(model)
-    with _RUN_LOCK:
-        stats = extract.extract_batch(batch, out, model, limits or {})
+    with _RUN_LOCK, memory_zone(extract.get_nlp(model), limits.get("memory_zone", True)):
+        stats = extract.extract_batch(batch, out, model, limits)
     if loads:
         stats.stage_seconds["model_load"] = stats.stage_seconds.get("model_load", 0.0) + seconds
     return BatchReport(stats, os.getpid(), socket.gethostname(), loads, len(getattr(extract, "_NLP_CACHE", {})))
