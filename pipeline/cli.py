@@ -1,4 +1,4 @@
-"""Thin command-line entry: `minutes extract | dictionary | train | evaluate | convert | show`.
+"""Thin command-line entry: `minutes extract | train | evaluate | import | export | show | dictionary`.
 
 Logic lives in importable modules; each command here parses options and calls one function.
 """
@@ -45,6 +45,33 @@ def extract(
     )
     typer.echo(f"done: {summary.line()} -> {out}")
     raise typer.Exit(1 if summary.stats.failed_files else 0)
+
+
+@app.command()
+def train(
+    model: str = typer.Option("cnn", "--model", help="cnn or trf (pipeline/configs/<model>.cfg)."),
+    build: Path = typer.Option(Path("annotations/build"), "--build", help="DocBins from `make train`'s build step."),
+    force: bool = typer.Option(False, "--force", help="Replace the current model even if a label regressed."),
+) -> None:
+    """Train a model from the gold DocBins; keep it only if no label regresses on the fixed split."""
+    from .training.build import main as build_main
+    from .training.train import main as train_main
+
+    if build_main(["--out", str(build)]) != 0:
+        raise typer.Exit(1)
+    raise typer.Exit(train_main(["--model", model, "--build", str(build)] + (["--force"] if force else [])))
+
+
+@app.command()
+def evaluate(
+    model: str = typer.Option("cnn", "--model", help="cnn or trf."),
+    build: Path = typer.Option(Path("annotations/build"), "--build"),
+    loo: bool = typer.Option(True, "--loo/--no-loo", help="Also score the real seeds by leave-one-document-out."),
+) -> None:
+    """Per-label scores on the fixed held-out split and the seeds (leave-one-out); rewrites the model card."""
+    from .training.evaluate import main as evaluate_main
+
+    raise typer.Exit(evaluate_main(["--model", model, "--build", str(build)] + ([] if loo else ["--no-loo"])))
 
 
 @app.command()
