@@ -183,7 +183,7 @@ def cmd_extract(args) -> dict:
     model = args.model if args.model and Path(args.model).is_dir() else None
     rss_start = peak_rss_bytes()
     result: dict = {"workers": args.workers, "batch_files": args.batch_files, "people_shim": _people_nan_shim()}
-    if args.workers == 1 and args.engine == "local":
+    if args.components and args.workers == 1 and args.engine == "local":
         # inline: load first (timed apart, like the bare nlp.pipe baseline), then wrap components for timing
         cpu0, t0 = cpu_seconds(), time.perf_counter()
         loads, load_s = ensure_nlp(model)
@@ -227,14 +227,15 @@ def cmd_extract(args) -> dict:
     return result
 
 
-def _model_version(model):
-    from pipeline.extract import get_nlp
-    from pipeline.nlp import model_version
-
+def _model_version(model) -> str:
+    """As pipeline.nlp.model_version, read from meta.json (loading the model here would change peak RSS)."""
+    if not model:
+        return "rules-only"
     try:
-        return model_version(get_nlp(model))
-    except Exception:  # noqa: BLE001 - informative only
-        return None
+        meta = json.loads((Path(model) / "meta.json").read_text())
+    except (OSError, ValueError):
+        return "unknown"
+    return f"{meta.get('name', 'model')}-{meta.get('version', '0')}"
 
 
 def _texts(corpus: str) -> list[str]:
@@ -284,12 +285,18 @@ def cmd_baseline(args) -> dict:
 
     result["tokenizer"] = timed(tokenize)
     if bare is not None:
-        def ner():
-            for _ in bare.pipe(texts, batch_size=32):
-                pass
+        for _ in bare.pipe(texts[:8], batch_size=4):  # warm-up: first-call allocations
+            pass
+        by_size = {}
+        for bs in args.ner_batch_sizes:
+            def ner(bs=bs):
+                for _ in bare.pipe(texts, batch_size=bs):
+                    pass
 
-        ner()  # warm-up: first-call allocations
-        result["ner"] = timed(ner)
+            by_size[bs] = timed(ner)
+        result["ner_by_batch_size"] = by_size
+        fastest = min(by_size, key=lambda bs: by_size[bs]["cpu"])
+        result["ner"] = {**by_size[fastest], "batch_size": fastest}
     result["peak_rss"] = peak_rss_bytes()
     return result
 
@@ -305,6 +312,8 @@ def main(argv=None) -> int:
     ap.add_argument("--batch-files", type=int, default=16)
     ap.add_argument("--no-components", dest="components", action="store_false")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--ner-batch-sizes", type=lambda v: [int(x) for x in v.split(",")], default=[1, 4, 32],
+                    help="bare NER: nlp.pipe minibatch sizes tried (the fastest is the baseline)")
     ap.add_argument("--profile")
     ap.add_argument("--json", required=True)
     args = ap.parse_args(argv)

@@ -296,6 +296,13 @@ def _person_key(att):
     return att["person_id"].fillna(att["person"])
 
 
+def _canonical_names(att, tables: dict):
+    """Attendance rows named as in the people table (the merged person's fullest name), where known."""
+    people = tables["people"]
+    names = att["person_id"].map(dict(zip(people["person_id"], people["name"]))) if len(people) else att["person"]
+    return att.assign(person=names.fillna(att["person"]))
+
+
 def attendance_matrix(tables: dict):
     """Who attends which committee: people (rows) by committee (columns), number of meetings listed at."""
     import pandas as pd
@@ -303,7 +310,8 @@ def attendance_matrix(tables: dict):
     att = with_meeting(tables["attendance"], tables)
     if not len(att):
         return pd.DataFrame()
-    att = att.assign(committee=att["committee"].astype(str))
+    att = _canonical_names(att, tables).assign(committee=att["committee"].astype(str))
+    att = att.drop_duplicates(["doc_id", "person"])
     m = pd.crosstab(att["person"], att["committee"])
     return m.loc[m.sum(axis=1).sort_values(ascending=False, kind="stable").index]
 
@@ -320,6 +328,7 @@ def attendance_rates(tables: dict):
         return pd.DataFrame(columns=cols)
     docs = tables["documents"]
     meetings = docs.groupby(docs["committee"].astype(str), observed=True)["doc_id"].nunique()
+    att = _canonical_names(att, tables)
     att = att.assign(committee=att["committee"].astype(str), key=_person_key(att),
                      attended=att["status"].isin(ATTENDED), apologies=att["status"] == "apologies")
     g = att.groupby(["key", "committee"], observed=True)
