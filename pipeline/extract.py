@@ -208,6 +208,7 @@ def scan_corpus(corpus: str | Path, max_bytes: int | None = None) -> list[Corpus
     """
     max_bytes = max_bytes or DEFAULT_MAX_BYTES
     root = Path(corpus)
+    root_real = os.path.realpath(root)
     found: list[CorpusFile] = []
     walk_errors: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=walk_errors.append, followlinks=False):
@@ -220,6 +221,9 @@ def scan_corpus(corpus: str | Path, max_bytes: int | None = None) -> list[Corpus
             try:
                 if os.path.islink(abs_path):
                     target = os.path.realpath(abs_path)  # a loop resolves to itself or raises
+                    if os.path.commonpath([target, root_real]) != root_real:
+                        # never copy a file from elsewhere on the machine into the tables
+                        raise _NotAFile(f"symbolic link leads outside the corpus folder (to {os.readlink(abs_path)!r}); not followed")
                     if not os.path.isfile(target):
                         raise _NotAFile(f"symbolic link does not lead to a regular file (it points to {os.readlink(abs_path)!r})")
                 elif not os.path.isfile(abs_path):

@@ -123,7 +123,7 @@ SPECIAL = {  # entries that are not regular files with bytes: name -> (stage, me
     "loop_b": ("read", "symbolic link does not lead to a regular file"),
     "dangling.txt": ("read", "symbolic link does not lead to a regular file"),
     "fifo.txt": ("read", "not a regular file"),
-    "unreadable.txt": ("read", "cannot read the file (OSError: Input/output error)"),
+    "unreadable.txt": ("read", "symbolic link leads outside the corpus folder"),
 }
 UNDECODABLE_NAME = b"latin1-caf\xe9.txt"  # not valid UTF-8: stored as 'latin1-caf\\xe9.txt'
 
@@ -422,3 +422,26 @@ def test_memory_bounded_on_the_largest_inputs(tmp_path):
     assert (errors.stage == "limit").all()
     # 49.9 MB of text is ~50 MB as bytes and ~50 MB as str; allow several copies, not a Doc of it
     assert peak_kib - base_kib < 600_000, f"peak RSS grew by {(peak_kib - base_kib) / 1024:.0f} MiB"
+
+
+def test_unreadable_file_inside_corpus_is_one_read_error(tmp_path, monkeypatch):
+    """As root nothing in a tmp folder is unreadable, so the read itself is made to fail (EIO)."""
+    import errno
+
+    import pipeline.extract as extract
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "fine.txt").write_text("Kent County Council\n\nCabinet\n")
+    (corpus / "bad.txt").write_text("anything")
+    real = extract.sha256_file
+
+    def failing(path, *a, **k):
+        if path.endswith("bad.txt"):
+            raise OSError(errno.EIO, "Input/output error")
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(extract, "sha256_file", failing)
+    files = {f.source_path: f for f in extract.scan_corpus(corpus)}
+    assert files["fine.txt"].sha256 and files["bad.txt"].sha256 is None
+    assert "Input/output error" in files["bad.txt"].read_error
