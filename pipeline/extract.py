@@ -244,13 +244,17 @@ def scan_corpus(corpus: str | Path, max_bytes: int | None = None) -> list[Corpus
     return sorted(found, key=lambda f: f.source_path)
 
 
-def plan_work(files: list[CorpusFile], writer: DatasetWriter) -> tuple[list[CorpusFile], set[str]]:
+def plan_work(files: list[CorpusFile], writer: DatasetWriter, model: str | None = None) -> tuple[list[CorpusFile], set[str]]:
     """Which files need processing, and the set of part keys the finished output should hold.
 
     Identical content at several paths is processed once, under the first path in sorted order, so
     doc_id (content-derived) is never duplicated. A file is skipped when its completion marker names
-    the same path; files that failed to read are always retried.
+    the same path, package version and model version (so a retrained model redoes everything);
+    files that failed to read are always retried.
     """
+    from .nlp import model_identity
+
+    model_id = model_identity(model)
     canonical: dict[str, CorpusFile] = {}
     todo: list[CorpusFile] = []
     for f in files:
@@ -260,7 +264,8 @@ def plan_work(files: list[CorpusFile], writer: DatasetWriter) -> tuple[list[Corp
             canonical[f.sha256] = f
     for f in canonical.values():
         marker = writer.read_marker(f.key)
-        if marker is None or marker.get("source_path") != f.source_path or marker.get("version") != __version__:
+        if (marker is None or marker.get("source_path") != f.source_path or marker.get("version") != __version__
+                or marker.get("model") != model_id):
             todo.append(f)
     live = {f.key for f in files if f.sha256 is None} | {f.key for f in canonical.values()}
     return sorted(todo, key=lambda f: f.source_path), live
@@ -413,7 +418,7 @@ def extract_batch(batch: list[CorpusFile], out_dir: str, model: str | None, limi
             writer.write_part(table, f.key, rows[table])
         if f.sha256 is not None:
             # marker last: until it exists, the next run redoes this file and overwrites its parts
-            writer.mark_done(f.key, {"source_path": f.source_path, "sha256": f.sha256, "version": __version__})
+            writer.mark_done(f.key, {"source_path": f.source_path, "sha256": f.sha256, "version": __version__, "model": mversion})
     stats.stage_seconds["write"] = time.perf_counter() - t3
     return stats
 

@@ -19,6 +19,18 @@ def model_version(nlp: Language) -> str:
     return f"{nlp.meta.get('name', 'model')}-{nlp.meta.get('version', '0')}"
 
 
+def model_identity(model: str | Path | None) -> str:
+    """What `model_version` will say for the pipeline at `model`, read from its meta.json without loading it."""
+    meta = Path(model) / "meta.json" if model else None
+    if meta is None or not meta.is_file():
+        return "rules-only"
+    import json
+
+    info = json.loads(meta.read_text(encoding="utf-8"))
+    has_ner = "ner" in info.get("pipeline", [])
+    return f"{info.get('name', 'model')}-{info.get('version', '0')}" if has_ner else "rules-only"
+
+
 def _available(factory: str) -> bool:
     try:
         return bool(Language.get_factory_meta(factory))

@@ -55,7 +55,10 @@ def render(rows: dict) -> str:
     att = [[a["person"], a["status"], a.get("role"), a.get("org"), a.get("evidence")] for a in rows["attendance"]]
     mets = [[m["text"], m["value"], m["unit"], m.get("per"), m.get("indicator"), m.get("period"),
              by_id.get(m.get("compare_to") or "", {}).get("text")] for m in rows["metrics"]]
-    meta = " · ".join(str(doc.get(k)) for k in ("council", "committee", "meeting_date", "meeting_time", "venue") if doc.get(k) is not None)
+    def shown(value) -> str:
+        return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
+
+    meta = " · ".join(shown(doc.get(k)) for k in ("council", "committee", "meeting_date", "meeting_time", "venue") if doc.get(k) is not None)
     style = ("body{font-family:sans-serif;margin:2em;max-width:70em} table{border-collapse:collapse;margin-bottom:1em}"
              "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%;vertical-align:top} .text{line-height:2.2}")
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(doc['doc_id'])}</title><style>{style}</style></head><body>"

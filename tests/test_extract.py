@@ -118,3 +118,23 @@ def test_cli_summary_and_exit_status(tmp_path):
     (corpus / "empty.txt").write_bytes(b"")
     bad = subprocess.run(cmd, capture_output=True, text=True)
     assert bad.returncode == 1 and "1 errors" in bad.stdout
+
+
+def test_new_model_version_redoes_unchanged_files(tmp_path):
+    """A retrained model must not leave old predictions in place: the marker records the model version."""
+    import json
+
+    from pipeline.extract import plan_work, scan_corpus
+    from pipeline.export.writer import DatasetWriter
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS[0], corpus / SEEDS[0].name)
+    out = tmp_path / "out"
+    run_extract(corpus, out, None)
+    writer = DatasetWriter(out)
+    assert plan_work(scan_corpus(corpus), writer, None)[0] == []
+    fake = tmp_path / "model"
+    fake.mkdir()
+    (fake / "meta.json").write_text(json.dumps({"name": "minutes_cnn", "version": "9.9.9", "pipeline": ["tok2vec", "ner"]}))
+    assert [f.source_path for f in plan_work(scan_corpus(corpus), writer, str(fake))[0]] == [SEEDS[0].name]

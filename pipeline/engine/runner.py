@@ -151,7 +151,7 @@ def run_extract(
     writer.clean_temporaries()
     files = scan_corpus(corpus, **({"max_bytes": limits["max_bytes"]} if limits.get("max_bytes") else {}))
     t_scan = time.perf_counter()
-    todo, live = plan_work(files, writer)
+    todo, live = plan_work(files, writer, model)
     summary = RunSummary(files_seen=len(files), files_processed=len(todo), engine=name)
     summary.files_skipped = len({f.key for f in files}) - len({f.key for f in todo})
     summary.stage_seconds["scan"] = t_scan - t0
