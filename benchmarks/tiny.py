@@ -20,7 +20,7 @@ EXAMPLES = [
 ]
 
 
-def train_tiny_ner(path: str | Path, steps: int = 12) -> Path:
+def train_tiny_ner(path: str | Path, steps: int = 30) -> Path:
     import spacy
     from spacy.training import Example
 

@@ -44,7 +44,13 @@ def extract(
         batch_files=batch_files, progress=progress, limits={"doc_seconds": doc_seconds},
     )
     typer.echo(f"done: {summary.line()} -> {out}")
-    raise typer.Exit(1 if summary.stats.failed_files else 0)
+    # the exit status covers the whole corpus, also files that failed in an earlier run and were skipped now
+    import pyarrow.dataset as ds
+
+    failed = ds.dataset(out / "errors", format="parquet").count_rows() if (out / "errors").is_dir() else 0
+    if failed and not summary.stats.failed_files:
+        typer.echo(f"{failed} errors recorded for unchanged files (see {out / 'errors'})")
+    raise typer.Exit(1 if failed or summary.stats.failed_files else 0)
 
 
 @app.command()

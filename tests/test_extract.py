@@ -138,3 +138,14 @@ def test_new_model_version_redoes_unchanged_files(tmp_path):
     fake.mkdir()
     (fake / "meta.json").write_text(json.dumps({"name": "minutes_cnn", "version": "9.9.9", "pipeline": ["tok2vec", "ner"]}))
     assert [f.source_path for f in plan_work(scan_corpus(corpus), writer, str(fake))[0]] == [SEEDS[0].name]
+
+
+def test_rerun_exit_status_still_reports_old_failures(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS[0], corpus / SEEDS[0].name)
+    (corpus / "empty.txt").write_bytes(b"")
+    cmd = [sys.executable, "-m", "pipeline.cli", "extract", str(corpus), "--out", str(tmp_path / "out"), "--model", str(tmp_path / "none")]
+    assert subprocess.run(cmd, capture_output=True, text=True).returncode == 1
+    again = subprocess.run(cmd, capture_output=True, text=True)
+    assert again.returncode == 1 and "errors recorded for unchanged files" in again.stdout
