@@ -77,19 +77,42 @@ def record_to_doc(nlp, rec: dict) -> tuple[Doc, int]:
     return doc, misaligned
 
 
+NBSP_EVERY = 3  # one training doc in three gets an extra copy with non-breaking spaces inside names
+
+
+def with_nbsp_names(rec: dict) -> dict | None:
+    """A copy of a record whose PERSON spans use non-breaking spaces ("N\u00a0Hennessy"), as real minutes
+    exported from Word often do; the written docs never do, and the model otherwise splits such names.
+    Same length, so every offset stays valid. None when the record has no multi-word PERSON."""
+    chars = list(rec["text"])
+    changed = False
+    for sp in rec["spans"]:
+        if sp["label"] == "PERSON":
+            for i in range(sp["start"], sp["end"]):
+                if chars[i] == " ":
+                    chars[i], changed = "\u00a0", True
+    if not changed:
+        return None
+    return {**rec, "text": "".join(chars), "meta": {**rec["meta"], "doc_name": rec["meta"]["doc_name"] + "+nbsp"}}
+
+
 def write_docbins(nlp, records: list[dict], out: Path) -> dict[str, int]:
-    """train/dev/test DocBins of written docs, plus one DocBin per seed for leave-one-out."""
+    """train/dev/test DocBins of written docs, plus one DocBin per seed for leave-one-out.
+
+    Training DocBins (train, and each seed's for the folds that train on it) also get augmented copies
+    (`with_nbsp_names`); dev and test never do."""
     bins: dict[str, DocBin] = {"train": DocBin(store_user_data=True), "dev": DocBin(store_user_data=True), "test": DocBin(store_user_data=True)}
     seeds: dict[str, DocBin] = {}
-    misaligned = 0
-    for rec in records:
+    misaligned = counts_aug = 0
+    for i, rec in enumerate(records):
         doc, bad = record_to_doc(nlp, rec)
         misaligned += bad
         split = rec["meta"]["split"]
-        if split == "loo":
-            seeds.setdefault(rec["meta"]["doc_name"], DocBin(store_user_data=True)).add(doc)
-        else:
-            bins[split].add(doc)
+        target = seeds.setdefault(rec["meta"]["doc_name"], DocBin(store_user_data=True)) if split == "loo" else bins[split]
+        target.add(doc)
+        if split in ("train", "loo") and i % NBSP_EVERY == 0 and (extra := with_nbsp_names(rec)):
+            target.add(record_to_doc(nlp, extra)[0])
+            counts_aug += 1
     counts = {}
     for name, db in bins.items():
         db.to_disk(out / f"{name}.spacy")
@@ -100,6 +123,7 @@ def write_docbins(nlp, records: list[dict], out: Path) -> dict[str, int]:
     for name, db in seeds.items():
         db.to_disk(out / "seeds" / f"{name}.spacy")
     counts["seeds"] = len(seeds)
+    counts["augmented_nbsp_copies"] = counts_aug
     counts["misaligned_spans"] = misaligned
     return counts
 
