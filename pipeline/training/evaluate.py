@@ -75,11 +75,11 @@ def loo_seeds(model: str, build: Path) -> dict:
     """Leave-one-document-out over the real seeds."""
     import spacy
 
-    from .train import fingerprint, merge_docbins, relation_training_records, train_candidate
+    from .train import fingerprint, merge_docbins, relation_training_records, train_candidate, training_inputs
 
     seeds = sorted(p.stem for p in (build / "seeds").glob("*.spacy"))
     records = {r["meta"]["doc_name"]: r for r in read_jsonl(build / "gold.jsonl") if r["meta"]["split"] == "loo"}
-    fp = fingerprint(build / "gold.jsonl", REPO / "pipeline" / "configs" / f"{model}.cfg")
+    fp = fingerprint(*training_inputs(build, model))
     per_seed, all_docs, all_recs = {}, [], []
     for seed in seeds:
         fold = MODELS / ".loo" / model / seed

@@ -40,6 +40,11 @@ def fingerprint(*paths: Path) -> str:
     return h.hexdigest()[:12]
 
 
+def training_inputs(build: Path, model: str) -> list[Path]:
+    """What a trained model depends on: the gold data, the training DocBins (augmentation included), the config."""
+    return [build / "gold.jsonl", build / "train.spacy", build / "dev.spacy", build / "seeds", REPO / "pipeline" / "configs" / f"{model}.cfg"]
+
+
 def merge_docbins(paths: list[Path], out: Path) -> int:
     merged = DocBin(store_user_data=True)
     for p in paths:
@@ -135,7 +140,7 @@ def main(argv=None) -> int:
     build = args.build
     train_path = build / f"train_main.spacy"
     n_train = merge_docbins([build / "train.spacy", *sorted((build / "seeds").glob("*.spacy"))], train_path)
-    version = fingerprint(build / "gold.jsonl", REPO / "pipeline" / "configs" / f"{args.model}.cfg")
+    version = fingerprint(*training_inputs(build, args.model))
     started = time.perf_counter()
     best = train_candidate(args.model, train_path, build / "dev.spacy", MODELS / ".candidates" / args.model)
     train_seconds = time.perf_counter() - started
