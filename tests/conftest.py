@@ -1,13 +1,30 @@
-"""Shared helpers for the robustness suites: the seed texts, reading every table back, comparing two outputs."""
+"""Shared test helpers: the seed texts, a sections pipeline, reading every table back, comparing two outputs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
+import pytest
+import spacy
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_PATHS = sorted((REPO / "corpus").glob("00*.txt"))  # the five seeds
+
+
+def seed_text(prefix: str) -> str:
+    """The text of the seed whose file name starts with `prefix` ("000" ... "004")."""
+    (path,) = (REPO / "corpus").glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """A blank English pipeline with the packaged section rules (sections and meeting tests)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("minutes_sections")
+    nlp.initialize()
+    return nlp
 
 
 def read_tables(out: Path) -> dict[str, pd.DataFrame]:

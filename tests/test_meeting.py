@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import spacy
 
+from conftest import seed_text
 from pipeline.components.meeting import (
     DEFAULT_MEETING_PATTERNS,
     RuleError,
@@ -23,17 +24,6 @@ CORPUS = ROOT / "corpus"
 LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
 
 
-def seed_text(prefix: str) -> str:
-    (path,) = CORPUS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("minutes_sections")
-    nlp.initialize()
-    return nlp
 
 
 SEED_MEETINGS = {

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 
+from conftest import seed_text
 from pipeline.components.sections import (
     DEFAULT_PATTERNS,
     RuleError,
@@ -26,17 +27,6 @@ LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
 LAYOUT_NAMES = sorted(p.stem for p in LAYOUTS.glob("*.txt"))
 
 
-def seed_text(prefix: str) -> str:
-    (path,) = CORPUS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("minutes_sections")
-    nlp.initialize()
-    return nlp
 
 
 @pytest.fixture(scope="module")
