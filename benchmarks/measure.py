@@ -32,6 +32,11 @@ def _rss_now() -> int:
     return psutil.Process().memory_info().rss
 
 
+def own_cpu_seconds() -> float:
+    s = resource.getrusage(resource.RUSAGE_SELF)
+    return s.ru_utime + s.ru_stime
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and of its finished children (worker processes), user + system."""
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -77,10 +82,16 @@ class _Timed:
             yield doc
 
 
-def time_components(nlp) -> tuple[dict, list[str]]:
-    """Wrap the tokenizer (make_doc) and every component of `nlp` in place; returns (inclusive totals, order)."""
+def time_components(nlp) -> tuple[dict, list[str], object]:
+    """Wrap the tokenizer (make_doc) and every component of `nlp` in place.
+    Returns (inclusive totals, order, restore) where restore() puts the original components back."""
     totals: dict[str, float] = defaultdict(float)
     make_doc = nlp.make_doc
+    components = list(nlp._components)
+
+    def restore():
+        nlp._components[:] = components
+        del nlp.make_doc  # the instance attribute goes; the class's method is seen again
 
     def timed_make_doc(text):
         t, c = time.perf_counter(), time.process_time()
@@ -91,7 +102,7 @@ def time_components(nlp) -> tuple[dict, list[str]]:
 
     nlp.make_doc = timed_make_doc
     nlp._components[:] = [(name, _Timed(name, proc, totals)) for name, proc in nlp._components]
-    return totals, ["tokenizer", *nlp.pipe_names]
+    return totals, ["tokenizer", *nlp.pipe_names], restore
 
 
 def exclusive_times(totals: dict, order: list[str], prefix: str = "") -> dict:
@@ -103,29 +114,6 @@ def exclusive_times(totals: dict, order: list[str], prefix: str = "") -> dict:
         out[name] = max(0.0, inclusive - before)
         before = inclusive
     return out
-
-
-def _people_nan_shim() -> bool:
-    """Work around a pandas-3 crash in pipeline/people.py (missing strings read back as NaN, then sorted with
-    str) for the benchmark only, if the installed people.py still has it. Returns whether it was applied."""
-    import pandas as pd
-
-    from pipeline import people
-
-    if getattr(people._read, "_bench_shim", False):
-        return True
-    probe = pd.DataFrame({"a": pd.array(["x", None], dtype="str")})
-    if not isinstance(probe["a"].iloc[1], float):
-        return False
-    original = people._read
-
-    def _read(out, table, columns):
-        df = original(out, table, columns)
-        return df.astype(object).where(df.notna(), None)
-
-    _read._bench_shim = True
-    people._read = _read
-    return True
 
 
 class StageTimer:
@@ -176,25 +164,66 @@ def time_stages() -> StageTimer:
     return timer
 
 
+def _timed(fn, repeat: int = 1) -> dict:
+    """Fastest of `repeat` calls: wall and CPU seconds."""
+    best_wall = best_cpu = float("inf")
+    for _ in range(repeat):
+        c0, t0 = time.process_time(), time.perf_counter()
+        fn()
+        best_wall, best_cpu = min(best_wall, time.perf_counter() - t0), min(best_cpu, time.process_time() - c0)
+    return {"wall": best_wall, "cpu": best_cpu}
+
+
+def bare_ner(nlp, texts: list[str], batch_size: int) -> dict | None:
+    """Bare `nlp.pipe` of the trained NER only (tok2vec + ner, tokenizer included) of an already loaded pipeline."""
+    keep = [n for n in nlp.pipe_names if n in ("tok2vec", "ner")]
+    if "ner" not in keep:
+        return None
+
+    def run():
+        with nlp.select_pipes(enable=keep):
+            for _ in nlp.pipe(texts, batch_size=batch_size):
+                pass
+
+    return {**_timed(run), "batch_size": batch_size, "pipes": keep}
+
+
+def bare_tokenizer(nlp, texts: list[str]) -> dict:
+    def run():
+        for _ in nlp.tokenizer.pipe(texts, batch_size=32):
+            pass
+
+    return _timed(run)
+
+
 def cmd_extract(args) -> dict:
+    """`run_extract` end to end. In the one-process mode (the default) the pipeline is loaded first, then
+    the baselines are measured with the same loaded pipeline right before and right after the extract
+    (so all three share the machine's conditions), with the peak RSS of the extract read before the
+    after-baselines run."""
     from pipeline.engine import run_extract
     from pipeline.engine.worker import ensure_nlp
 
     model = args.model if args.model and Path(args.model).is_dir() else None
     rss_start = peak_rss_bytes()
-    result: dict = {"workers": args.workers, "batch_files": args.batch_files, "people_shim": _people_nan_shim()}
-    if args.components and args.workers == 1 and args.engine == "local":
-        # inline: load first (timed apart, like the bare nlp.pipe baseline), then wrap components for timing
-        cpu0, t0 = cpu_seconds(), time.perf_counter()
+    result: dict = {"workers": args.workers, "batch_files": args.batch_files}
+    one_process = args.components and args.workers == 1 and args.engine == "local"
+    nlp, texts, restore, baselines = None, [], None, {}
+    if one_process:
+        cpu0 = cpu_seconds()
         loads, load_s = ensure_nlp(model)
         result["model_load_seconds"] = load_s
         result["model_load_cpu"] = cpu_seconds() - cpu0
-        result["peak_rss_after_load"] = peak_rss_bytes()
-        result["rss_after_load"] = _rss_now()
         from pipeline.extract import get_nlp
 
         nlp = get_nlp(model)
-        totals, order = time_components(nlp) if args.components else ({}, [])
+        texts = _texts(args.corpus)
+        for _ in nlp.pipe(texts[:2], batch_size=1):  # warm-up: first-call allocations, for everyone alike
+            pass
+        result["peak_rss_after_load"] = peak_rss_bytes()
+        result["rss_after_load"] = _rss_now()
+        baselines["ner_before"] = bare_ner(nlp, texts, 1)
+        totals, order, restore = time_components(nlp)
     else:
         totals, order = {}, []
         result["model_load_seconds"] = None
@@ -205,23 +234,33 @@ def cmd_extract(args) -> dict:
 
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
-    cpu0, t0 = cpu_seconds(), time.perf_counter()
+    cpu0, own0, t0 = cpu_seconds(), own_cpu_seconds(), time.perf_counter()
     summary = run_extract(args.corpus, args.out, model, workers=args.workers, engine=args.engine,
                           batch_files=args.batch_files, progress=False)
-    wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+    wall, cpu, own_cpu = time.perf_counter() - t0, cpu_seconds() - cpu0, own_cpu_seconds() - own0
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)
+    peak, peak_children = peak_rss_bytes(), peak_rss_bytes(children=True)
+    if one_process:
+        restore()
+        for bs in args.ner_batch_sizes:
+            baselines[f"ner_after_bs{bs}"] = bare_ner(nlp, texts, bs)
+        baselines["tokenizer"] = bare_tokenizer(nlp, texts)
+        ner = [b for k, b in baselines.items() if k.startswith("ner") and b]
+        if ner:
+            baselines["ner"] = min(ner, key=lambda b: b["cpu"])
+        baselines["words"] = sum(len(t.split()) for t in texts)
     s = summary.stats
     result.update({
-        "wall": wall, "cpu": cpu, "words": s.words, "documents": s.documents, "files": summary.files_seen,
+        "wall": wall, "cpu": cpu, "cpu_parent": own_cpu, "words": s.words, "documents": s.documents, "files": summary.files_seen,
         "files_processed": summary.files_processed, "entities": s.entities, "sections": s.sections, "errors": s.errors,
         "batch_stages": dict(s.stage_seconds), "run_stages": dict(summary.stage_seconds),
         "components": exclusive_times(totals, order) if totals else {},
         "components_cpu": exclusive_times(totals, order, "cpu:") if totals else {}, "component_order": order,
         "stages_wall": dict(stages.wall) if stages else {}, "stages_cpu": dict(stages.cpu) if stages else {},
-        "workers_seen": summary.workers, "engine": summary.engine,
-        "peak_rss": peak_rss_bytes(), "rss_end": _rss_now(), "peak_rss_children": peak_rss_bytes(children=True), "peak_rss_at_start": rss_start,
+        "workers_seen": summary.workers, "engine": summary.engine, "baselines": baselines,
+        "peak_rss": peak, "peak_rss_children": peak_children, "rss_end": _rss_now(), "peak_rss_at_start": rss_start,
         "model_version": _model_version(model),
     })
     return result
@@ -254,49 +293,25 @@ def _texts(corpus: str) -> list[str]:
 
 
 def cmd_baseline(args) -> dict:
+    """The baselines alone, in their own process (a freshly loaded model, tok2vec + ner only)."""
     import spacy
 
     texts = _texts(args.corpus)
-    words = sum(len(t.split()) for t in texts)
-    result: dict = {"words": words, "documents": len(texts), "repeats": args.repeat}
+    result: dict = {"words": sum(len(t.split()) for t in texts), "documents": len(texts)}
     model = Path(args.model) if args.model else None
     if model is not None and model.is_dir():
-        nlp = spacy.load(model)
-        keep = [n for n in nlp.pipe_names if n in ("tok2vec", "ner")]
-        bare = spacy.load(model, exclude=[n for n in nlp.pipe_names if n not in keep])
-        result["ner_pipeline"] = bare.pipe_names
+        names = json.loads((model / "meta.json").read_text()).get("pipeline", [])
+        nlp = spacy.load(model, exclude=[n for n in names if n not in ("tok2vec", "ner")])
+        for _ in nlp.pipe(texts[:2], batch_size=1):
+            pass
+        by_size = {bs: bare_ner(nlp, texts, bs) for bs in args.ner_batch_sizes}
+        result["ner_by_batch_size"] = by_size
+        result["ner"] = min(by_size.values(), key=lambda b: b["cpu"])
     else:
         from pipeline.tokenizer import blank_nlp
 
         nlp = blank_nlp()
-        bare = None
-
-    def timed(fn):
-        best_wall = best_cpu = float("inf")
-        for _ in range(args.repeat):
-            c0, t0 = time.process_time(), time.perf_counter()
-            fn()
-            best_wall, best_cpu = min(best_wall, time.perf_counter() - t0), min(best_cpu, time.process_time() - c0)
-        return {"wall": best_wall, "cpu": best_cpu}
-
-    def tokenize():
-        for _ in nlp.tokenizer.pipe(texts, batch_size=32):
-            pass
-
-    result["tokenizer"] = timed(tokenize)
-    if bare is not None:
-        for _ in bare.pipe(texts[:8], batch_size=4):  # warm-up: first-call allocations
-            pass
-        by_size = {}
-        for bs in args.ner_batch_sizes:
-            def ner(bs=bs):
-                for _ in bare.pipe(texts, batch_size=bs):
-                    pass
-
-            by_size[bs] = timed(ner)
-        result["ner_by_batch_size"] = by_size
-        fastest = min(by_size, key=lambda bs: by_size[bs]["cpu"])
-        result["ner"] = {**by_size[fastest], "batch_size": fastest}
+    result["tokenizer"] = bare_tokenizer(nlp, texts)
     result["peak_rss"] = peak_rss_bytes()
     return result
 
@@ -311,7 +326,6 @@ def main(argv=None) -> int:
     ap.add_argument("--engine", default="local")
     ap.add_argument("--batch-files", type=int, default=16)
     ap.add_argument("--no-components", dest="components", action="store_false")
-    ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--ner-batch-sizes", type=lambda v: [int(x) for x in v.split(",")], default=[1, 4, 32],
                     help="bare NER: nlp.pipe minibatch sizes tried (the fastest is the baseline)")
     ap.add_argument("--profile")

@@ -82,13 +82,11 @@ def _measure(what: str, json_path: Path, *args: str) -> dict:
     return result
 
 
-def _best(runs: list[dict], key: str) -> float | None:
-    values = [r[key] for r in runs if r.get(key) is not None]
-    return min(values) if values else None
+def _median(values: list[float]) -> float | None:
+    import statistics
 
-
-def _fastest(runs: list[dict]) -> dict:
-    return min(runs, key=lambda r: r["cpu"])
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 
 def run(args) -> dict:
@@ -109,17 +107,14 @@ def run(args) -> dict:
                      "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "loadavg_start": os.getloadavg()}
     model_args = ["--model", model] if model else []
     for n in sizes:
-        results["sizes"][n] = {"corpus": corpora[n][1], "baseline": [], "extract": []}
+        results["sizes"][n] = {"corpus": corpora[n][1], "extract": []}
     for rep in range(args.repeat):
         for n in sizes:
             path = corpora[n][0]
             tag = f"{n}x-{rep}"
-            print(f"bench: {tag}: baselines", file=sys.stderr, flush=True)
-            results["sizes"][n]["baseline"].append(
-                _measure("baseline", work / f"baseline-{tag}.json", "--corpus", str(path), *model_args, "--repeat", "1"))
             out = work / f"out-{tag}"
             shutil.rmtree(out, ignore_errors=True)
-            print(f"bench: {tag}: extract", file=sys.stderr, flush=True)
+            print(f"bench: {tag}: baselines + extract", file=sys.stderr, flush=True)
             results["sizes"][n]["extract"].append(
                 _measure("extract", work / f"extract-{tag}.json", "--corpus", str(path), "--out", str(out), *model_args))
             shutil.rmtree(out, ignore_errors=True)
@@ -129,21 +124,28 @@ def run(args) -> dict:
         shutil.rmtree(out, ignore_errors=True)
         print(f"bench: {n}x: extract under cProfile", file=sys.stderr, flush=True)
         _measure("extract", work / "extract-profile.json", "--corpus", str(corpora[n][0]), "--out", str(out), *model_args,
-                 "--no-components", "--profile", str(work / f"profile-{n}x.prof"))
+                 "--profile", str(work / f"profile-{n}x.prof"))
         shutil.rmtree(out, ignore_errors=True)
 
     if args.workers > 1:
-        n = max(sizes)
-        path = corpora[n][0]
-        for rep in range(args.repeat):
-            for w in (1, args.workers):
-                out = work / f"out-w{w}-{rep}"
-                shutil.rmtree(out, ignore_errors=True)
-                print(f"bench: {n}x workers={w} ({rep})", file=sys.stderr, flush=True)
-                r = _measure("extract", work / f"workers-{w}-{rep}.json", "--corpus", str(path), "--out", str(out),
-                             *model_args, "--workers", str(w), "--no-components")
-                results["workers"].setdefault(w, []).append(r)
-                shutil.rmtree(out, ignore_errors=True)
+        worker_sizes = [int(x) for x in args.workers_sizes.split(",")] if args.workers_sizes else [max(sizes)]
+        for n in worker_sizes:
+            if n not in corpora:
+                path = work / f"corpus-{n}x"
+                shutil.rmtree(path, ignore_errors=True)
+                corpora[n] = (path, make_corpus(args.corpus, path, n))
+            path = corpora[n][0]
+            runs = results["workers"] if n == worker_sizes[0] else results.setdefault("workers_more", {}).setdefault(n, {})
+            for rep in range(args.repeat):
+                for w in (1, args.workers):
+                    out = work / f"out-w{w}-{rep}"
+                    shutil.rmtree(out, ignore_errors=True)
+                    print(f"bench: {n}x workers={w} ({rep})", file=sys.stderr, flush=True)
+                    r = _measure("extract", work / f"workers-{n}x-{w}-{rep}.json", "--corpus", str(path), "--out", str(out),
+                                 *model_args, "--workers", str(w), "--no-components")
+                    r["size"] = n
+                    runs.setdefault(w, []).append(r)
+                    shutil.rmtree(out, ignore_errors=True)
     results["loadavg_end"] = os.getloadavg()
     if args.profile:
         results["profile"] = _profile_top(work, max(sizes))
@@ -175,54 +177,77 @@ def _f(x, digits=2):
 
 
 def summarise(results: dict) -> dict:
-    """The headline numbers (fastest repetition of each measurement)."""
+    """Headline numbers. Each extract process measured its own baselines just before and after it, so
+    ratios are paired per repetition; the median repetition's ratio is reported, with the range."""
     out: dict = {"sizes": {}}
     for n, r in results["sizes"].items():
-        ext = _fastest(r["extract"])
-        words = ext["words"]
-        tok = _best([b.get("tokenizer", {}) for b in r["baseline"]], "cpu")
-        tok_wall = _best([b.get("tokenizer", {}) for b in r["baseline"]], "wall")
-        ner = _best([b["ner"] for b in r["baseline"] if b.get("ner")], "cpu")
-        ner_wall = _best([b["ner"] for b in r["baseline"] if b.get("ner")], "wall")
-        ext_wall = _best(r["extract"], "wall")
-        out["sizes"][n] = {
-            "words": words, "files": ext["files"], "documents": ext["documents"], "entities": ext["entities"],
-            "extract_cpu": ext["cpu"], "extract_wall": ext_wall, "tok_cpu": tok, "tok_wall": tok_wall,
-            "ner_cpu": ner, "ner_wall": ner_wall,
-            "wps_cpu": words / ext["cpu"] if ext["cpu"] else None, "wps_wall": words / ext_wall if ext_wall else None,
-            "vs_ner_cpu": ner / ext["cpu"] if ner else None, "vs_ner_wall": ner_wall / ext_wall if ner_wall else None,
-            "vs_tok_cpu": tok / ext["cpu"] if tok else None, "vs_tok_wall": tok_wall / ext_wall if tok_wall else None,
-            "peak_rss": max(e["peak_rss"] for e in r["extract"]),
-            "peak_rss_after_load": max((e.get("peak_rss_after_load") or 0) for e in r["extract"]),
-            "model_load": _best(r["extract"], "model_load_seconds"), "model_load_cpu": _best(r["extract"], "model_load_cpu"),
-            "stages_cpu": {**ext.get("stages_cpu", {}), **ext.get("components_cpu", {})},
-            "stages_wall": {**ext.get("stages_wall", {}), **ext.get("components", {})},
-            "util": ext["cpu"] / ext["wall"] if ext["wall"] else None,
-            "loadavg": ext.get("loadavg"),
-            "model_version": ext.get("model_version"),
+        reps = r["extract"]
+        fastest = min(reps, key=lambda e: e["cpu"])
+        words = fastest["words"]
+
+        def ratios(kind: str, clock: str) -> list[float]:
+            return [e["baselines"][kind][clock] / e[clock] for e in reps if e["baselines"].get(kind)]
+
+        row = {
+            "words": words, "files": fastest["files"], "documents": fastest["documents"], "entities": fastest["entities"],
+            "reps": len(reps), "extract_cpu": fastest["cpu"], "extract_wall": fastest["wall"],
+            "wps_cpu": _median([e["words"] / e["cpu"] for e in reps]), "wps_wall": _median([e["words"] / e["wall"] for e in reps]),
+            "ner_wps_cpu": _median([e["words"] / e["baselines"]["ner"]["cpu"] for e in reps if e["baselines"].get("ner")]),
+            "tok_wps_cpu": _median([e["words"] / e["baselines"]["tokenizer"]["cpu"] for e in reps if e["baselines"].get("tokenizer")]),
+            "ner_batch_sizes": sorted({e["baselines"]["ner"]["batch_size"] for e in reps if e["baselines"].get("ner")}),
+            "peak_rss": max(e["peak_rss"] for e in reps),
+            "peak_rss_after_load": max((e.get("peak_rss_after_load") or 0) for e in reps),
+            "model_load": _median([e.get("model_load_seconds") for e in reps]),
+            "model_load_cpu": _median([e.get("model_load_cpu") for e in reps]),
+            "stages_cpu": {**fastest.get("stages_cpu", {}), **fastest.get("components_cpu", {})},
+            "stages_wall": {**fastest.get("stages_wall", {}), **fastest.get("components", {})},
+            "util": _median([e["cpu"] / e["wall"] for e in reps]),
+            "model_version": fastest.get("model_version"),
         }
+        for kind in ("ner", "tokenizer"):
+            for clock in ("cpu", "wall"):
+                values = ratios(kind, clock)
+                row[f"vs_{kind}_{clock}"] = _median(values)
+                row[f"vs_{kind}_{clock}_range"] = (min(values), max(values)) if values else None
+        out["sizes"][n] = row
     sizes = sorted(out["sizes"])
     if len(sizes) > 1:
         out["rss_ratio"] = out["sizes"][sizes[-1]]["peak_rss"] / out["sizes"][sizes[0]]["peak_rss"]
     if results.get("workers"):
-        ws = sorted(int(w) for w in results["workers"])
-        best = {w: min(results["workers"][w if w in results["workers"] else str(w)], key=lambda r: r["wall"]) for w in ws}
-        out["workers"] = {w: {"wall": b["wall"], "process_wall": b["process_wall"], "cpu": b["cpu"],
-                              "batches": b["run_stages"].get("batches"), "peak_rss": b["peak_rss"],
-                              "peak_rss_children": b["peak_rss_children"], "loadavg": b.get("loadavg"),
-                              "processes": len(b.get("workers_seen", {})),
-                              "model_loads": sum(v["model_loads"] for v in b.get("workers_seen", {}).values()),
-                              "all_walls": [r["wall"] for r in results["workers"][w if w in results["workers"] else str(w)]]}
-                          for w, b in best.items()}
-        for w, b in best.items():
-            loads = sum(v["model_loads"] for v in b.get("workers_seen", {}).values()) or 1
-            load = b["batch_stages"].get("model_load", 0.0) / loads  # loads run side by side, one per worker
-            out["workers"][w]["model_load"] = load
-            out["workers"][w]["steady"] = (b["run_stages"].get("batches") or 0.0) - load
-        if len(ws) > 1:
-            out["speedup"] = best[ws[0]]["wall"] / best[ws[-1]]["wall"]
-            b0, b1 = out["workers"][ws[0]]["steady"], out["workers"][ws[-1]]["steady"]
-            out["speedup_steady"] = b0 / b1 if b0 > 0 and b1 > 0 else None
+        out["workers"] = _summarise_workers(results["workers"])
+    for n, runs in (results.get("workers_more") or {}).items():
+        out.setdefault("workers_more", {})[int(n)] = _summarise_workers(runs)
+    return out
+
+
+def _summarise_workers(runs_by_w: dict) -> dict:
+    ws = sorted(int(w) for w in runs_by_w)
+    runs = {w: runs_by_w[w] if w in runs_by_w else runs_by_w[str(w)] for w in ws}
+    best = {w: min(runs[w], key=lambda r: r["wall"]) for w in ws}
+    out: dict = {"size": best[ws[0]].get("size"), "rows": {}}
+    for w, b in best.items():
+        seen = b.get("workers_seen", {})
+        loads = sum(v["model_loads"] for v in seen.values()) or 1
+        load = b["batch_stages"].get("model_load", 0.0) / loads  # loads run side by side, one per worker
+        out["rows"][w] = {
+            "wall": b["wall"], "process_wall": b["process_wall"], "cpu": b["cpu"], "batches": b["run_stages"].get("batches"),
+            "peak_rss": b["peak_rss"], "peak_rss_children": b["peak_rss_children"], "loadavg": b.get("loadavg"),
+            "processes": len(seen), "model_loads": sum(v["model_loads"] for v in seen.values()),
+            "all_walls": [r["wall"] for r in runs[w]], "model_load": load,
+            "steady": (b["run_stages"].get("batches") or 0.0) - load,
+            "worker_cpu_max": max((v.get("cpu", 0.0) for v in seen.values()), default=None),
+            "util": b["cpu"] / b["wall"] if b["wall"] else None,
+        }
+    if len(ws) > 1:
+        lo, hi = out["rows"][ws[0]], out["rows"][ws[-1]]
+        out["speedup"] = lo["wall"] / hi["wall"]
+        out["speedup_steady"] = lo["steady"] / hi["steady"] if lo["steady"] > 0 and hi["steady"] > 0 else None
+        # CPU-time estimate for a machine with a free core per worker. One process: all its CPU time is on the
+        # critical path. N workers: the parent's own CPU time (scan, plan, corpus tables; it waits while the
+        # workers run) + the busiest worker's CPU time (its imports and model load included).
+        est = {w: best[w]["cpu_parent"] + (0.0 if best[w]["engine"] == "inline" else (out["rows"][w]["worker_cpu_max"] or 0.0))
+               for w in (ws[0], ws[-1])}
+        out["speedup_cpu_estimate"] = est[ws[0]] / est[ws[-1]] if est[ws[-1]] else None
     return out
 
 
@@ -234,7 +259,8 @@ def report(results: dict, notes: str = "") -> str:
     lines = [
         "# Benchmarks: `minutes extract` throughput and memory",
         "",
-        "Generated by `make bench` (`benchmarks/run.py`); numbers below come from one run of:",
+        "Generated by `benchmarks/run.py` (`make bench` runs it with `--model models/cnn` and the defaults); the numbers "
+        "below come from one run of:",
         "",
         f"    {results['command']}",
         "",
@@ -257,13 +283,14 @@ def report(results: dict, notes: str = "") -> str:
         "and percentages and swaps common first names, so every file has its own SHA-256 and is processed "
         "(content addressing would skip verbatim copies).",
         "- Each measurement runs in a fresh Python process (peak RSS = `ru_maxrss` of that process). "
-        f"Every measurement is repeated {len(results['sizes'][sizes[0]]['extract'])} times, interleaved, and the fastest is reported.",
+        f"Every measurement is repeated {len(results['sizes'][sizes[0]]['extract'])} times, sizes interleaved.",
         "- **extract**: `run_extract` (what `minutes extract` calls) end to end into an empty output folder: "
         "scan + hash, ingest, spaCy pipeline, rows, Parquet parts, markers, stale-part removal, corpus tables. "
         "The pipeline is loaded before the clock starts (its load time is shown apart), as for the baselines.",
-        "- **bare NER**: `nlp.pipe` over the same document texts with the same model loaded with only "
-        "`tok2vec` + `ner` (tokenizer included), at its fastest minibatch size among those extract may pick "
-        "(see below); **bare tokenizer**: `nlp.tokenizer.pipe` over the same texts.",
+        "- **bare NER**: `nlp.pipe` over the same document texts, in the same process, with the same loaded "
+        "pipeline restricted to `tok2vec` + `ner` (`select_pipes`; tokenizer included), once just before the extract "
+        "(minibatch 1) and just after it (minibatches 1, 4, 32); the fastest counts. **bare tokenizer**: "
+        "`nlp.tokenizer.pipe` over the same texts, just after.",
         "- Words = whitespace-separated words of the documents' text (`documents.n_words`), the same count for every ratio.",
         "- Stage times: each spaCy component is wrapped in its process (its time is the time spent producing its "
         "output docs, minus the time of the components before it); engine stages are timed by wrapping the "
@@ -280,15 +307,17 @@ def report(results: dict, notes: str = "") -> str:
         r = s["sizes"][n]
         lines.append(
             f"| {n}x | {r['files']} | {r['words']:,} | {_f(r['wps_cpu'], 0)} | {_f(r['wps_wall'], 0)} | "
-            f"{_pct(r['vs_ner_cpu'])} | {_pct(r['vs_ner_wall'])} | {_pct(r['vs_tok_cpu'])} | {_pct(r['util'])} |")
+            f"{_pct(r['vs_ner_cpu'])} ({_rng(r['vs_ner_cpu_range'])}) | {_pct(r['vs_ner_wall'])} ({_rng(r['vs_ner_wall_range'])}) | "
+            f"{_pct(r['vs_tokenizer_cpu'])} | {_pct(r['util'])} |")
     lines += [
         "",
-        "Ratios are speeds (words/s of extract divided by words/s of the baseline, = baseline seconds / extract seconds). "
-        f"Bare NER alone: {_f(big['words'] / big['ner_cpu'] if big['ner_cpu'] else None, 0)} words/s (CPU) at {sizes[-1]}x; "
-        f"bare tokenizer: {_f(big['words'] / big['tok_cpu'] if big['tok_cpu'] else None, 0)} words/s (CPU). "
+        "Medians over the repetitions (range in brackets). Ratios are speeds: words/s of extract divided by "
+        "words/s of the baseline measured in the same process just before and after it (= baseline seconds / "
+        f"extract seconds). At {sizes[-1]}x, bare NER alone: {_f(big['ner_wps_cpu'], 0)} words/s (CPU, fastest "
+        f"minibatch size {', '.join(map(str, big['ner_batch_sizes'])) or 'n/a'}); bare tokenizer: {_f(big['tok_wps_cpu'], 0)} words/s (CPU). "
         f"Loading the pipeline (not in the numbers above): {_f(big['model_load'])} s wall, {_f(big['model_load_cpu'])} s CPU.",
         "",
-        f"## Time per stage ({sizes[-1]}x corpus, one process, fastest repetition)",
+        f"## Time per stage ({sizes[-1]}x corpus, one process, the repetition with the least CPU time)",
         "",
         "| stage | what | CPU s | share of extract CPU | wall s |",
         "| --- | --- | --- | --- | --- |",
@@ -314,29 +343,44 @@ def report(results: dict, notes: str = "") -> str:
         lines.append(f"| {n}x | {r['words']:,} | {r['peak_rss'] / MiB:,.0f} MiB | {r['peak_rss_after_load'] / MiB:,.0f} MiB |")
     if "rss_ratio" in s:
         lines += ["", f"Peak RSS {sizes[-1]}x / {sizes[0]}x: **{s['rss_ratio']:.3f}** (target <= 1.10)."]
-    if s.get("workers"):
-        lines += [
-            "",
-            f"## Workers ({sizes[-1]}x corpus, `--workers N`, model loading included)",
-            "",
-            "| workers | run_extract wall s (all repetitions) | process wall s | batches phase wall s | of which loading the pipeline | CPU s (all processes) | worker processes | model loads | peak RSS parent / largest worker | load avg at end |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        for w, r in sorted(s["workers"].items()):
-            lines.append(
-                f"| {w} | {_f(r['wall'])} ({', '.join(_f(x, 1) for x in r['all_walls'])}) | {_f(r['process_wall'])} | {_f(r['batches'])} | {_f(r['model_load'])} | {_f(r['cpu'])} | "
-                f"{r['processes']} | {r['model_loads']} | {r['peak_rss'] / MiB:,.0f} / {r['peak_rss_children'] / MiB:,.0f} MiB | {_la(r['loadavg'])} |")
-        if "speedup" in s:
-            lines += ["", f"Speed-up, {max(s['workers'])} workers vs 1 (run_extract wall): **{s['speedup']:.2f}x** "
-                          f"(target >= 1.7x); batches phase without the pipeline load: {_f(s.get('speedup_steady'))}x."]
+    for ws in [s["workers"]] if s.get("workers") else []:
+        lines += _workers_table(ws)
+    for n, ws in sorted((s.get("workers_more") or {}).items()):
+        lines += _workers_table(ws)
     if results.get("profile"):
-        lines += ["", f"## cProfile (CPU time, {sizes[-1]}x extract, top functions by own time)", "", "```",
+        lines += ["", f"## cProfile (CPU time, {sizes[-1]}x extract after loading the pipeline, an extra run; top functions by own time)",
+                  "", "Profiling inflates the cost of Python and Cython calls, so shares here are not those of the tables above.", "", "```",
                   results["profile"], "```"]
     return "\n".join(lines) + "\n"
 
 
+def _workers_table(ws: dict) -> list[str]:
+    lines = [
+        "",
+        f"## Workers ({ws['size']}x corpus, `--workers N`, fresh processes, loading the pipeline included)",
+        "",
+        "| workers | run_extract wall s (all repetitions) | process wall s | batches phase wall s | of which loading the pipeline | CPU s (all processes) | CPU share | busiest worker CPU s | worker processes | model loads | peak RSS parent / largest worker | load avg at end |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for w, r in sorted(ws["rows"].items()):
+        lines.append(
+            f"| {w} | {_f(r['wall'])} ({', '.join(_f(x, 1) for x in r['all_walls'])}) | {_f(r['process_wall'])} | {_f(r['batches'])} | "
+            f"{_f(r['model_load'])} | {_f(r['cpu'])} | {_pct(r['util'])} | {_f(r['worker_cpu_max']) if r['processes'] and w > 1 else 'n/a'} | "
+            f"{r['processes']} | {r['model_loads']} | {r['peak_rss'] / MiB:,.0f} / {r['peak_rss_children'] / MiB:,.0f} MiB | {_la(r['loadavg'])} |")
+    if "speedup" in ws:
+        lines += ["", f"Speed-up, {max(ws['rows'])} workers vs 1, fastest repetitions (run_extract wall): **{ws['speedup']:.2f}x** "
+                      f"(target >= 1.7x); batches phase without the pipeline load: {_f(ws.get('speedup_steady'))}x; "
+                      f"CPU-time estimate for a machine with a free core per worker (1 worker: its CPU seconds; N workers: "
+                      f"the parent's CPU seconds + the busiest worker's): {_f(ws.get('speedup_cpu_estimate'))}x."]
+    return lines
+
+
 def _pct(x):
     return "n/a" if x is None else f"{100 * x:.0f}%"
+
+
+def _rng(r):
+    return "n/a" if not r else f"{100 * r[0]:.0f}-{100 * r[1]:.0f}%"
 
 
 def _la(la):
@@ -350,16 +394,19 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="1,20", help="corpus multiples, comma-separated")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2, help="compare 1 worker with this many (1: skip)")
+    ap.add_argument("--workers-sizes", help="corpus multiples for the workers comparison (default: the largest of --sizes)")
     ap.add_argument("--results", default=str(REPO / "benchmarks" / "RESULTS.md"))
     ap.add_argument("--json", help="also write the raw measurements here")
     ap.add_argument("--workdir", help="keep corpora, outputs and raw JSON here (default: a temporary folder, removed)")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--profile", action="store_true", help="cProfile the largest extract (first repetition)")
-    ap.add_argument("--notes", default="", help="text added under the machine description")
+    ap.add_argument("--notes", default="", help="text (or @file) added under the machine description")
+    ap.add_argument("--from-json", help="re-render the report from raw measurements saved with --json (no measuring)")
     args = ap.parse_args(argv)
-    results = run(args)
-    text = report(results, args.notes)
-    if args.json:
+    results = json.loads(Path(args.from_json).read_text()) if args.from_json else run(args)
+    notes = Path(args.notes[1:]).read_text() if args.notes.startswith("@") else args.notes
+    text = report(results, notes)
+    if args.json and not args.from_json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
     if args.results:
         Path(args.results).write_text(text)

@@ -47,11 +47,15 @@ def test_batches_are_lazy_and_bounded_by_files_and_bytes(tmp_path):
     assert sum(got, []) == [f.source_path for f in files]  # every file once, in order
 
 
-def test_workers_get_several_smaller_batches():
+def test_workers_get_batches_that_shrink_towards_the_end(tmp_path):
     assert batch_size_for(100, 16, 1) == 16
-    assert batch_size_for(100, 16, 2) == 13  # 8 batches for 2 workers, never larger than --batch-files
-    assert batch_size_for(10, 16, 2) == 2
-    assert batch_size_for(10_000, 16, 4) == 16
+    assert batch_size_for(100, 16, 2) == 13  # never larger than --batch-files
+    assert batch_size_for(3, 16, 2) == 1
+    files = _files(tmp_path, [10] * 100)
+    sizes = [len(b) for b, _ in make_batches(files, 16, slots=2)]
+    assert sum(sizes) == 100 and max(sizes) <= 16
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] == 1  # the last batches are small: workers finish together
+    assert [len(b) for b, _ in make_batches(files, 16)] == [16] * 6 + [4]  # one process: plain --batch-files
 
 
 def test_nlp_minibatch_follows_document_size(tmp_path):
@@ -126,6 +130,6 @@ def test_benchmark_smoke(tmp_path):
     one = data["sizes"]["1"]["extract"][0]
     assert one["documents"] == 1 and one["peak_rss"] > 0 and "ner" in one["components"]
     assert data["sizes"]["2"]["extract"][0]["documents"] == 2  # the perturbed copy is processed, not deduplicated
-    assert data["sizes"]["1"]["baseline"][0]["ner"]["cpu"] > 0
+    assert one["baselines"]["ner"]["cpu"] > 0 and one["baselines"]["tokenizer"]["cpu"] > 0
     two = data["workers"]["2"][0]["workers_seen"]
     assert 1 <= len(two) <= 2 and all(w["model_loads"] == 1 for w in two.values())

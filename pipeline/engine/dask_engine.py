@@ -14,7 +14,7 @@ scheduler's memory does not grow with the corpus either.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .worker import BatchReport, init_worker, run_batch, single_thread_env
 
@@ -24,9 +24,10 @@ def _task(batch, out, model, limits) -> BatchReport:
     return run_batch(batch, out, model, limits)
 
 
-def run_batches_dask(jobs: Iterable[tuple[list, dict]], out, model, *, workers: int = 2, scheduler: str | None = None,
-                     **_) -> Iterator[BatchReport]:
-    """jobs: (batch of CorpusFile, limits) pairs, consumed lazily (a bounded number of tasks in flight)."""
+def run_batches_dask(jobs: Callable[[int], Iterable[tuple[list, dict]]], out, model, *, workers: int = 2,
+                     scheduler: str | None = None, **_) -> Iterator[BatchReport]:
+    """jobs(slots): (batch of CorpusFile, limits) pairs, sized for the cluster's worker threads and consumed
+    lazily (at most two tasks per worker thread in flight)."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -40,7 +41,7 @@ def run_batches_dask(jobs: Iterable[tuple[list, dict]], out, model, *, workers: 
         client = Client(cluster)
     try:
         slots = max(1, sum(client.nthreads().values())) if scheduler else max(1, workers)
-        pending = iter(jobs)
+        pending = iter(jobs(slots))
         queue = as_completed()
 
         def submit_next() -> bool:

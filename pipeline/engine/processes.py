@@ -15,7 +15,7 @@ import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .worker import BatchReport, init_worker, run_batch, single_thread_env
 
@@ -40,10 +40,11 @@ def _child_env(env: dict[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def run_batches_processes(jobs: Iterable[tuple[list, dict]], out, model, *, workers: int = 2, **_) -> Iterator[BatchReport]:
-    """jobs: (batch of CorpusFile, limits) pairs, consumed lazily."""
+def run_batches_processes(jobs: Callable[[int], Iterable[tuple[list, dict]]], out, model, *, workers: int = 2,
+                          **_) -> Iterator[BatchReport]:
+    """jobs(workers): (batch of CorpusFile, limits) pairs, consumed lazily."""
     ctx = mp.get_context("spawn")
-    pending = iter(jobs)
+    pending = iter(jobs(workers))
     in_flight = set()
     with _child_env(single_thread_env()):
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)

@@ -1,10 +1,20 @@
 """Plan a run, hand batches to an engine, finish corpus-wide tables, summarise.
 
-Memory stays flat as the corpus grows: the only structures proportional to the number of files are the
-scan (path, sha256 per file: `scan_corpus`) and the plan derived from it (`plan_work`); files are hashed
-in 1 MiB chunks; batches are sliced from the plan lazily; an engine returns one `BatchReport` (counts
-and timings) per batch, which is folded into the summary and dropped. Rows are built and written inside
-`extract_batch`, one bounded batch (`--batch-files`) at a time, in whichever process runs it.
+Memory does not grow with the corpus:
+- the only structures proportional to the number of files are the scan (path and SHA-256 per file,
+  `scan_corpus`, which hashes in 1 MiB chunks) and the plan derived from it (`plan_work`: the files to
+  do and the set of live part keys);
+- batches are sliced from the plan lazily, closing at `--batch-files` files or BATCH_BYTES bytes, and an
+  engine keeps at most two batches per worker in flight;
+- each batch is processed and written by `extract_batch` in whichever process runs it; what comes back
+  is a `BatchReport` (counts and timings), folded into the summary and dropped: rows never reach the
+  parent, and the inline engine frees them batch by batch;
+- spaCy minibatches are sized from the batch's largest file (NLP_BATCH_BYTES), because the transient
+  memory of tok2vec + NER grows with the tokens in one minibatch;
+- each batch runs in spaCy's memory zone (`worker.run_batch`), so a long-lived worker's string store
+  does not grow with every new name and number it sees.
+The corpus-wide tables (people, role_history, attendance.person_id) are rebuilt by pipeline/people.py at
+the end of each run, in the parent.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from .worker import BatchReport, run_batch
 
 log = logging.getLogger("minutes")
 
-BATCHES_PER_WORKER = 4  # with several workers, at least this many batches each, so they finish together
+BATCHES_PER_WORKER = 4  # guided scheduling: the next batch is at most 1/(this x workers) of the files left
 BATCH_BYTES = 2_000_000  # a batch closes at --batch-files files or this many bytes of input, whichever first
 # Text per spaCy minibatch: the transient memory of tok2vec + NER grows with the tokens in one minibatch,
 # so the number of documents per nlp.pipe minibatch is chosen from the batch's largest file (1 for long
@@ -43,7 +53,8 @@ class RunSummary:
     stats: BatchStats = field(default_factory=BatchStats)
     # parent-side stages (scan, plan, stale, corpus_tables); per-batch stages are in stats.stage_seconds
     stage_seconds: dict = field(default_factory=dict)
-    # "host:pid" -> {"batches": n, "files": n, "model_loads": n} for each process that ran batches
+    # "host:pid" -> {"batches", "files", "model_loads", "cpu" (the process's CPU seconds at its last batch)}
+    # for each process that ran batches
     workers: dict = field(default_factory=dict)
     engine: str = "local"
 
@@ -65,18 +76,20 @@ class RunSummary:
 
     def add(self, report: BatchReport) -> None:
         self.stats.add(report.stats)
-        w = self.workers.setdefault(report.worker, {"batches": 0, "files": 0, "model_loads": 0})
+        w = self.workers.setdefault(report.worker, {"batches": 0, "files": 0, "model_loads": 0, "cpu": 0.0})
         w["batches"] += 1
         w["files"] += report.stats.files
         w["model_loads"] += report.model_loads
+        w["cpu"] = max(w["cpu"], report.process_cpu)
 
 
-def batch_size_for(n_files: int, batch_files: int, workers: int) -> int:
-    """--batch-files bounds memory; with several workers, batches are made smaller (never larger) so
-    each worker gets several and none waits idle at the end while another finishes a big last batch."""
-    if workers <= 1 or n_files == 0:
+def batch_size_for(remaining: int, batch_files: int, slots: int) -> int:
+    """Files in the next batch. --batch-files bounds memory; with several workers, batches shrink as the
+    run nears its end (guided scheduling: a 1/(BATCHES_PER_WORKER x slots) share of what remains), so all
+    workers finish at about the same time instead of one finishing a large last batch alone."""
+    if slots <= 1:
         return max(1, batch_files)
-    return max(1, min(batch_files, math.ceil(n_files / (workers * BATCHES_PER_WORKER))))
+    return max(1, min(batch_files, math.ceil(remaining / (slots * BATCHES_PER_WORKER))))
 
 
 def _size(f: CorpusFile) -> int:
@@ -86,16 +99,19 @@ def _size(f: CorpusFile) -> int:
         return 0
 
 
-def make_batches(files: list[CorpusFile], batch_files: int, batch_bytes: int = BATCH_BYTES) -> Iterator[tuple[list[CorpusFile], int]]:
-    """Consecutive (files, largest file's size in bytes): at most batch_files files and, unless a single file
-    is larger, at most batch_bytes bytes. Lazy, so batches exist only while an engine works on them."""
+def make_batches(files: list[CorpusFile], batch_files: int, batch_bytes: int = BATCH_BYTES,
+                 slots: int = 1) -> Iterator[tuple[list[CorpusFile], int]]:
+    """Consecutive (files, largest file's size in bytes): at most batch_size_for(...) files and, unless a
+    single file is larger, at most batch_bytes bytes. Lazy, so batches exist only while an engine works on them."""
     batch: list[CorpusFile] = []
     total = largest = 0
-    for f in files:
+    limit = batch_size_for(len(files), batch_files, slots)
+    for i, f in enumerate(files):
         size = _size(f)
-        if batch and (len(batch) >= batch_files or total + size > batch_bytes):
+        if batch and (len(batch) >= limit or total + size > batch_bytes):
             yield batch, largest
             batch, total, largest = [], 0, 0
+            limit = batch_size_for(len(files) - i, batch_files, slots)
         batch.append(f)
         total += size
         largest = max(largest, size)
@@ -107,9 +123,9 @@ def nlp_batch_size(largest_file_bytes: int) -> int:
     return max(1, min(NLP_BATCH_MAX, NLP_BATCH_BYTES // max(1, largest_file_bytes)))
 
 
-def make_jobs(files: list[CorpusFile], batch_files: int, limits: dict) -> Iterator[tuple[list[CorpusFile], dict]]:
+def make_jobs(files: list[CorpusFile], batch_files: int, limits: dict, slots: int = 1) -> Iterator[tuple[list[CorpusFile], dict]]:
     """(batch, limits for that batch) as the engines take them."""
-    for batch, largest in make_batches(files, batch_files):
+    for batch, largest in make_batches(files, batch_files, slots=slots):
         if limits.get("nlp_batch_size"):
             yield batch, limits
         else:
@@ -157,7 +173,11 @@ def run_extract(
     summary.stage_seconds["scan"] = t_scan - t0
     summary.stage_seconds["plan"] = time.perf_counter() - t_scan
     del files
-    size = batch_size_for(len(todo), batch_files, workers if name != "inline" else 1)
+
+    def jobs(slots: int) -> Iterator[tuple[list[CorpusFile], dict]]:
+        """The run's (batch, limits) pairs for an engine with this many parallel slots (worker threads)."""
+        return make_jobs(todo, batch_files, limits, slots)
+
     if progress is None:
         progress = sys.stderr.isatty()
 
@@ -168,7 +188,7 @@ def run_extract(
 
         bar = tqdm(total=len(todo), unit="file", desc="extract")
     done = 0
-    for report in run_batches(make_jobs(todo, size, limits), out, model, workers=workers, scheduler=scheduler):
+    for report in run_batches(jobs, out, model, workers=workers, scheduler=scheduler):
         summary.add(report)
         done += report.stats.files
         if bar is not None:
@@ -192,9 +212,11 @@ def run_extract(
     return summary
 
 
-def run_batches_inline(jobs: Iterable[tuple[list, dict]], out, model, **_) -> Iterator[BatchReport]:
-    for batch, limits in jobs:
+def run_batches_inline(jobs: Callable[[int], Iterable[tuple[list, dict]]], out, model, **_) -> Iterator[BatchReport]:
+    for batch, limits in jobs(1):
         yield run_batch(batch, out, model, limits)
 
 
+# An engine: run_batches(jobs, out, model, *, workers, scheduler) -> BatchReports as batches finish, where
+# jobs(slots) gives the (batch, limits) pairs sized for that many parallel slots.
 BatchRunner = Callable[..., Iterable[BatchReport]]

@@ -47,6 +47,7 @@ class BatchReport:
     host: str
     model_loads: int  # 1 when this batch loaded the pipeline into its process (the first batch there), else 0
     models_cached: int  # pipelines held by the process after the batch (1 in a normal run)
+    process_cpu: float = 0.0  # CPU seconds the process had used when the batch ended (imports and loading included)
 
     @property
     def worker(self) -> str:
@@ -82,4 +83,5 @@ def run_batch(batch, out: str, model: str | None, limits: dict | None = None) ->
         stats = extract.extract_batch(batch, out, model, limits)
     if loads:
         stats.stage_seconds["model_load"] = stats.stage_seconds.get("model_load", 0.0) + seconds
-    return BatchReport(stats, os.getpid(), socket.gethostname(), loads, len(getattr(extract, "_NLP_CACHE", {})))
+    return BatchReport(stats, os.getpid(), socket.gethostname(), loads, len(getattr(extract, "_NLP_CACHE", {})),
+                       time.process_time())
