@@ -74,9 +74,9 @@ def document_row(src, doc: Doc, pipeline_version: str, model_version: str) -> di
         "meeting_date": _date(meeting.get("meeting_date")),
         "meeting_time": meeting.get("meeting_time"),
         "venue": meeting.get("venue"),
-        "n_chars": len(doc.text),
-        "n_words": len(doc.text.split()),
-        "text": doc.text,
+        "n_chars": len(src.text),
+        "n_words": len(src.text.split()),
+        "text": src.text,
         "pipeline_version": pipeline_version,
         "model_version": model_version,
     }
@@ -84,7 +84,8 @@ def document_row(src, doc: Doc, pipeline_version: str, model_version: str) -> di
 
 def doc_rows(src, doc: Doc, pipeline_version: str, model_version: str) -> dict[str, list[dict]]:
     """All per-document rows for one processed Doc."""
-    text = doc.text
+    # src.text is what spaCy tokenized (doc.text equals it); doc.text would be rebuilt from the tokens each time
+    text = src.text
     doc_id = make_doc_id(src.sha256, src.part)
     sections = (doc._.sections if Doc.has_extension("sections") else None) or []
     index = SectionIndex(doc_id, sections)
