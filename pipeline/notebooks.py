@@ -18,6 +18,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .envvars import temporary_environ
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 KERNEL_NAME = "python3"
 
@@ -47,20 +49,6 @@ def kernel_manager():
                 run_sync(km.shutdown_kernel)(now=True)
 
 
-@contextmanager
-def _environ(**values):
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def execute_notebook(path: str | Path, out_dir: str | Path, save_to: str | Path | None = None, timeout: int = 300):
     """Run every cell of one notebook (working directory: the notebook's folder) with MINUTES_OUT=out_dir.
 
@@ -76,7 +64,7 @@ def execute_notebook(path: str | Path, out_dir: str | Path, save_to: str | Path 
         minutes_out = os.path.relpath(Path(out_dir).resolve(), path.parent.resolve())
     except ValueError:  # another drive (Windows)
         minutes_out = str(Path(out_dir).resolve())
-    with kernel_manager() as km, _environ(MINUTES_OUT=minutes_out, MPLBACKEND="module://matplotlib_inline.backend_inline"):
+    with kernel_manager() as km, temporary_environ({"MINUTES_OUT": minutes_out, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}):
         client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=KERNEL_NAME, record_timing=False,
                                 resources={"metadata": {"path": str(path.parent.resolve())}})
         client.execute()

@@ -11,33 +11,16 @@ finished so far is kept and the next run resumes from the completion markers.
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
+from ..envvars import temporary_environ
 from .worker import BatchReport, init_worker, run_batch, single_thread_env
 
 
 class WorkerDied(RuntimeError):
     pass
-
-
-@contextmanager
-def _child_env(env: dict[str, str]) -> Iterator[None]:
-    """Spawned children inherit os.environ as it is when they start: set the thread caps for them only."""
-    old = {k: os.environ.get(k) for k in env}
-    for k, v in env.items():
-        os.environ.setdefault(k, v)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def run_batches_processes(jobs: Callable[[int], Iterable[tuple[list, dict]]], out, model, *, workers: int = 2,
@@ -46,7 +29,7 @@ def run_batches_processes(jobs: Callable[[int], Iterable[tuple[list, dict]]], ou
     ctx = mp.get_context("spawn")
     pending = iter(jobs(workers))
     in_flight = set()
-    with _child_env(single_thread_env()):
+    with temporary_environ(single_thread_env(), override=False):
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
     try:
         def submit_more() -> None:
@@ -55,7 +38,7 @@ def run_batches_processes(jobs: Callable[[int], Iterable[tuple[list, dict]]], ou
                 if job is None:
                     return
                 batch, limits = job
-                with _child_env(single_thread_env()):  # the executor starts processes lazily, on submit
+                with temporary_environ(single_thread_env(), override=False):  # the executor starts processes lazily, on submit
                     in_flight.add(pool.submit(run_batch, batch, out, model, limits))
 
         submit_more()

@@ -74,9 +74,9 @@ def sentence_statuses(text: str, mentions: list[Mention]) -> list[tuple[Mention,
         sent = text[s:e]
         m = _CHAIRED_ABSENCE.search(sent)
         if m:
-            cut = s + m.end()
-            out += [(p, "chair", "chaired_in_absence") for p in persons if p.end <= s + m.start()]
-            out += [(p, "apologies", "chaired_in_absence") for p in persons if p.start >= cut]
+            before, after = _around(persons, s + m.start(), s + m.end())
+            out += [(p, "chair", "chaired_in_absence") for p in before]
+            out += [(p, "apologies", "chaired_in_absence") for p in after]
             continue
         m = _CHAIRED_BY.search(sent)
         if m:
@@ -84,9 +84,7 @@ def sentence_statuses(text: str, mentions: list[Mention]) -> list[tuple[Mention,
             continue
         m = _REPLACED.search(sent)
         if m:
-            cut = s + m.start()
-            before = [p for p in persons if p.end <= cut]
-            after = [p for p in persons if p.start >= s + m.end()]
+            before, after = _around(persons, s + m.start(), s + m.end())
             out += [(p, "substitute", "replaced") for p in before]
             out += [(p, "apologies", "replaced") for p in after]
             continue
@@ -97,8 +95,7 @@ def sentence_statuses(text: str, mentions: list[Mention]) -> list[tuple[Mention,
                 cm = _ON_BEHALF.search(text, clause_s, clause_e)
                 if not cm:
                     continue
-                before = [p for p in persons if clause_s <= p.start and p.end <= cm.start()]
-                after = [p for p in persons if cm.end() <= p.start and p.end <= clause_e]
+                before, after = _around(persons, cm.start(), cm.end(), clause_s, clause_e)
                 status = "substitute" if after else "in_attendance"
                 out += [(p, status, "on_behalf_of") for p in before]
                 out += [(p, "apologies", "on_behalf_of") for p in after]
@@ -111,6 +108,13 @@ def sentence_statuses(text: str, mentions: list[Mention]) -> list[tuple[Mention,
         if m:
             out += [(p, "in_attendance", "welcomed") for p in persons]
     return out
+
+
+def _around(persons: list[Mention], cue_start: int, cue_end: int, lo: int = 0, hi: int | None = None):
+    """The people before a cue ("replaced", "in the absence of") and after it, within [lo, hi)."""
+    hi = float("inf") if hi is None else hi
+    return ([p for p in persons if lo <= p.start and p.end <= cue_start],
+            [p for p in persons if cue_end <= p.start and p.end <= hi])
 
 
 def _clauses(sent: str, offset: int):
