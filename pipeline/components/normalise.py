@@ -13,12 +13,10 @@ import datetime as dt
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .. import _extensions  # noqa: F401  (registers Doc extensions)
 from ..facts.metrics import find_comparisons, metric_attributes
 from ..export.rows import sentence_bounds
 
-for _name in ("norms", "metrics", "meeting", "sections"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
 
 
 def _ref_date(doc: Doc) -> dt.date | None:

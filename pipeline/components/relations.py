@@ -18,12 +18,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 
+from .. import _extensions  # noqa: F401  (registers Doc extensions)
 from ..facts.attendance import Mention, attendance_rows
 from ..facts.relations import Ent, PairClassifier, candidate_pairs, gold_pair_samples, hash_features, pair_features, rule_relation
 
-for _name in ("relations", "attendance", "norms", "sections"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
 
 
 class RelationExtractor:

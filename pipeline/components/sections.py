@@ -160,6 +160,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .. import _extensions  # noqa: F401  (registers Doc extensions)
 from .meeting import (
     _MISSING,
     PATTERNS_DIR,
@@ -189,9 +190,6 @@ __all__ = [
 
 DEFAULT_PATTERNS = PATTERNS_DIR / "sections.jsonl"
 
-for _name in ("sections", "meeting"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
 
 
 class SectionsNotInitializedError(ValueError):
