@@ -26,6 +26,7 @@ from pipeline.normalise import (
     period_bounds,
     person_key,
 )
+from pipeline.normalise.dates import normalise_day, normalise_time
 from pipeline.normalise.orgs import initials_match
 
 PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(\.\.\d{4}(-\d{2}(-\d{2})?)?)?$")
@@ -152,6 +153,53 @@ DATE_CASES = [
 @pytest.mark.parametrize(("text", "ref", "expected"), DATE_CASES)
 def test_normalise_date(text, ref, expected):
     assert normalise_date(text, ref) == expected
+
+
+# meeting headers: a full day and a start time (the meeting-metadata step calls these)
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("Wednesday, 10th April, 2019", "2019-04-10"),
+        ("Tuesday 9th February 2016", "2016-02-09"),
+        ("11th March, 2021", "2021-03-11"),
+        ("8th November, 2013", "2013-11-08"),
+        ("26th November, 2019", "2019-11-26"),
+        ("10 April 2019", "2019-04-10"),
+        ("27/02/2019", "2019-02-27"),
+        ("04/11/2019", "2019-11-04"),
+        ("the 4 November 2019", "2019-11-04"),
+        ("10 APRIL 2019", "2019-04-10"),
+        ("October 2019", None),
+        ("2018/19", None),
+        ("", None),
+        (None, None),
+        ("31 February 2019", None),
+    ],
+)
+def test_normalise_day_meeting_dates(text, iso):
+    assert normalise_day(text) == iso
+
+
+@pytest.mark.parametrize(
+    "text, hhmm",
+    [
+        ("10.30 am", "10:30"),
+        ("6.00 pm", "18:00"),
+        ("11am", "11:00"),
+        ("2pm", "14:00"),
+        ("6PM", "18:00"),
+        ("10.00 a.m.", "10:00"),
+        ("12.30 pm", "12:30"),
+        ("12 am", "00:00"),
+        ("10:30", "10:30"),
+        ("noon", "12:00"),
+        ("13pm", None),
+        ("25.00", None),
+        ("", None),
+    ],
+)
+def test_normalise_time(text, hhmm):
+    assert normalise_time(text) == hhmm
 
 
 def test_normalise_date_noise_in_text():

@@ -15,6 +15,9 @@ Parsing strategy: regular expressions for the forms dateutil does not know or ge
 default datetime, so it is asked for the raw parse result (which fields were present) and every
 word it skipped must be harmless filler ("the", "of", "on", commas); otherwise the text is rejected
 rather than guessed.
+
+Meeting headers use the same parser through :func:`normalise_day` (the meeting date: a full day,
+read leniently from a header line) and :func:`normalise_time` (the start time, 24-hour ``HH:MM``).
 """
 
 from __future__ import annotations
@@ -26,124 +29,24 @@ from typing import NamedTuple
 
 from dateutil import parser as _du_parser
 
-__all__ = ["normalise_date", "period_bounds", "PERIOD_RE", "MIN_YEAR", "MAX_YEAR"]
+from .periods import (
+    MAX_YEAR,
+    MIN_YEAR,
+    PERIOD_RE,
+    Period,
+    day_period,
+    fy_of,
+    fy_quarter,
+    join_periods,
+    month_period,
+    municipal_year,
+    second_year,
+    year_ok,
+    year_pair,
+    year_period,
+)
 
-#: The project's period format.
-PERIOD_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(\.\.\d{4}(-\d{2}(-\d{2})?)?)?$")
-
-#: Years outside this window are treated as noise (ids, counts), not dates.
-MIN_YEAR = 1900
-MAX_YEAR = 2100
-
-# First month of the UK municipal / financial year (April).
-_FY_START_MONTH = 4
-
-
-class _Period(NamedTuple):
-    """A period with its granularity kept: ``text`` is its ISO string."""
-
-    start: _dt.date
-    end: _dt.date
-    text: str
-
-
-# --------------------------------------------------------------------------------------------
-# Small constructors
-# --------------------------------------------------------------------------------------------
-
-
-def _year_ok(year: int) -> bool:
-    return MIN_YEAR <= year <= MAX_YEAR
-
-
-def _day(year: int, month: int, day: int) -> _Period | None:
-    if not _year_ok(year) or not 1 <= month <= 12:
-        return None
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        return None
-    d = _dt.date(year, month, day)
-    return _Period(d, d, d.isoformat())
-
-
-def _month(year: int, month: int) -> _Period | None:
-    if not _year_ok(year) or not 1 <= month <= 12:
-        return None
-    last = calendar.monthrange(year, month)[1]
-    return _Period(_dt.date(year, month, 1), _dt.date(year, month, last), f"{year:04d}-{month:02d}")
-
-
-def _year(year: int) -> _Period | None:
-    if not _year_ok(year):
-        return None
-    return _Period(_dt.date(year, 1, 1), _dt.date(year, 12, 31), f"{year:04d}")
-
-
-def _range(start: _Period, end: _Period) -> _Period | None:
-    """Join two periods into ``start..end`` keeping each side's granularity."""
-    if end.end < start.start:
-        return None
-    left = start.text.split("..")[0]
-    right = end.text.split("..")[-1]
-    if left == right:
-        return start
-    return _Period(start.start, end.end, f"{left}..{right}")
-
-
-def _span(start: _dt.date, end: _dt.date) -> _Period | None:
-    if not (_year_ok(start.year) and _year_ok(end.year)):
-        return None
-    return _Period(start, end, f"{start.isoformat()}..{end.isoformat()}")
-
-
-def _municipal_year(first: int) -> _Period | None:
-    """The municipal/financial year starting in April of ``first``."""
-    if not (_year_ok(first) and _year_ok(first + 1)):
-        return None
-    return _span(_dt.date(first, _FY_START_MONTH, 1), _dt.date(first + 1, _FY_START_MONTH - 1, 31))
-
-
-def _fy_quarter(first: int, quarter: int) -> _Period | None:
-    """UK financial quarter: Q1 Apr-Jun, Q2 Jul-Sep, Q3 Oct-Dec, Q4 Jan-Mar (of ``first + 1``)."""
-    if not 1 <= quarter <= 4:
-        return None
-    start_month = _FY_START_MONTH + 3 * (quarter - 1)
-    year = first + (start_month - 1) // 12
-    start_month = (start_month - 1) % 12 + 1
-    end_month = start_month + 2
-    if not _year_ok(year):
-        return None
-    return _span(
-        _dt.date(year, start_month, 1),
-        _dt.date(year, end_month, calendar.monthrange(year, end_month)[1]),
-    )
-
-
-def _fy_of(day: _dt.date) -> int:
-    """First calendar year of the financial year containing ``day``."""
-    return day.year if day.month >= _FY_START_MONTH else day.year - 1
-
-
-def _second_year(first: int, second: str) -> int:
-    """Expand the second half of ``2018/19`` (``19`` -> 2019, ``00`` after 1999 -> 2000)."""
-    if len(second) == 4:
-        return int(second)
-    value = (first // 100) * 100 + int(second)
-    if value < first:
-        value += 100
-    return value
-
-
-def _year_pair(first_s: str, second_s: str) -> _Period | None:
-    """``2018/19``, ``2018-2019`` -> municipal year; ``2018-2020`` -> year range."""
-    first = int(first_s)
-    second = _second_year(first, second_s)
-    if second == first + 1:
-        return _municipal_year(first)
-    if second > first:
-        a, b = _year(first), _year(second)
-        return _range(a, b) if a and b else None
-    return None
-
+__all__ = ["normalise_date", "normalise_day", "normalise_time", "period_bounds", "PERIOD_RE", "MIN_YEAR", "MAX_YEAR"]
 
 # --------------------------------------------------------------------------------------------
 # Cleaning
@@ -240,14 +143,20 @@ _SENTINEL_A = _dt.datetime(1904, 1, 1)
 _SENTINEL_B = _dt.datetime(1908, 12, 28)
 
 
-def _dateutil_fields(s: str) -> _Fields | None:
-    """Fields dateutil actually found in ``s`` (None where it would have invented a default)."""
+def _dateutil_fields(s: str, strict: bool = True) -> _Fields | None:
+    """Fields dateutil actually found in ``s`` (None where it would have invented a default).
+
+    ``strict`` (DATE mentions): no clock time, no time zone, and every skipped word harmless filler.
+    Not strict (a header's date text): words and times around the date are ignored.
+    """
     try:
         parse_private = getattr(_PARSER, "_parse", None)
         if parse_private is not None:
             res, skipped = parse_private(s, dayfirst=True, fuzzy_with_tokens=True)
             if res is None:
                 return None
+            if not strict:
+                return _Fields(res.year, res.month, res.day, res.weekday)
             if any(getattr(res, f, None) is not None for f in ("hour", "minute", "second", "microsecond")):
                 return None
             if getattr(res, "tzname", None) or getattr(res, "tzoffset", None) is not None:
@@ -259,9 +168,9 @@ def _dateutil_fields(s: str) -> _Fields | None:
             return _Fields(res.year, res.month, res.day, res.weekday)
         # Public-API fallback: parse twice with different defaults; a field that follows the
         # default was not in the text.  (Used only if dateutil drops its private _parse.)
-        a = _du_parser.parse(s, dayfirst=True, default=_SENTINEL_A)
-        b = _du_parser.parse(s, dayfirst=True, default=_SENTINEL_B)
-        if (a.hour, a.minute, a.second) != (0, 0, 0) or a.tzinfo is not None:
+        a = _du_parser.parse(s, dayfirst=True, fuzzy=not strict, default=_SENTINEL_A)
+        b = _du_parser.parse(s, dayfirst=True, fuzzy=not strict, default=_SENTINEL_B)
+        if strict and (a.hour, a.minute, a.second) != (0, 0, 0) or a.tzinfo is not None:
             return None
         return _Fields(
             a.year if a.year == b.year else None,
@@ -284,7 +193,7 @@ def _nearest_year(month: int, day: int | None, weekday: int | None, ref: _dt.dat
         return ref.year
     candidates = []
     for year in (ref.year - 1, ref.year, ref.year + 1):
-        if not _year_ok(year):
+        if not year_ok(year):
             continue
         d = day if day is not None else 15
         if d > calendar.monthrange(year, month)[1]:
@@ -297,12 +206,12 @@ def _nearest_year(month: int, day: int | None, weekday: int | None, ref: _dt.dat
     return min(candidates)[2]
 
 
-def _from_fields(f: _Fields, ref: _dt.date | None, policy: str) -> _Period | None:
+def _from_fields(f: _Fields, ref: _dt.date | None, policy: str) -> Period | None:
     year, month, day = f.year, f.month, f.day
     if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
         return None
     if month is None:
-        return _year(year) if (year is not None and day is None) else None
+        return year_period(year) if (year is not None and day is None) else None
     if year is None:
         if ref is None:
             return None
@@ -310,8 +219,8 @@ def _from_fields(f: _Fields, ref: _dt.date | None, policy: str) -> _Period | Non
         if year is None:
             return None
     if day is None:
-        return _month(year, month)
-    return _day(year, month, day)
+        return month_period(year, month)
+    return day_period(year, month, day)
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,73 +228,73 @@ def _from_fields(f: _Fields, ref: _dt.date | None, policy: str) -> _Period | Non
 # --------------------------------------------------------------------------------------------
 
 
-def _parse_single(s: str, ref: _dt.date | None, policy: str) -> _Period | None:
+def _parse_single(s: str, ref: _dt.date | None, policy: str) -> Period | None:
     m = _ISO_DAY_RE.match(s)
     if m:
-        return _day(int(m[1]), int(m[2]), int(m[3]))
+        return day_period(int(m[1]), int(m[2]), int(m[3]))
 
     m = _YEAR_PAIR_RE.match(s)
     if m:
         first, second = m[1], m[2]
         if "-" in s and len(second) == 2 and int(second) != (int(first) + 1) % 100:
             # ISO month "2019-10" (a consecutive pair such as "2011-12" reads as a municipal year)
-            return _month(int(first), int(second))
-        return _year_pair(first, second)
+            return month_period(int(first), int(second))
+        return year_pair(first, second)
 
     m = _FY_SHORT_RE.match(s)
     if m:
         first = 2000 + int(m[1])
-        return _municipal_year(first) if _second_year(first, m[2]) == first + 1 else None
+        return municipal_year(first) if second_year(first, m[2]) == first + 1 else None
 
     m = _FY_SINGLE_RE.match(s)
     if m:  # "FY2019": the financial year starting in April 2019
-        return _municipal_year(int(m[1]))
+        return municipal_year(int(m[1]))
 
     m = _QUARTER_FY_RE.match(s)
     if m:
         first = int(m[2])
-        return _fy_quarter(first, int(m[1])) if _second_year(first, m[3]) == first + 1 else None
+        return fy_quarter(first, int(m[1])) if second_year(first, m[3]) == first + 1 else None
 
     m = _FY_QUARTER_RE.match(s)
     if m:
         first = int(m[1])
-        return _fy_quarter(first, int(m[3])) if _second_year(first, m[2]) == first + 1 else None
+        return fy_quarter(first, int(m[3])) if second_year(first, m[2]) == first + 1 else None
 
     m = _ORD_QUARTER_FY_RE.match(s)
     if m:
         first = int(m[2])
         q = _ORDINALS[m[1].lower()]
-        return _fy_quarter(first, q) if _second_year(first, m[3]) == first + 1 else None
+        return fy_quarter(first, q) if second_year(first, m[3]) == first + 1 else None
 
     m = _QUARTER_ALONE_RE.match(s)
     if m:
         if ref is None:
             return None
         q = int(m[1]) if m[1] else _ORDINALS[m[2].lower()]
-        return _fy_quarter(_fy_of(ref), q)
+        return fy_quarter(fy_of(ref), q)
 
     m = _NUMERIC_DMY_RE.match(s)
     if m:
         year = int(m[4])
         if len(m[4]) == 2:
             year += 2000 if year < 70 else 1900
-        return _day(year, int(m[3]), int(m[1]))
+        return day_period(year, int(m[3]), int(m[1]))
 
     m = _NUMERIC_YMD_RE.match(s)
     if m:
-        return _day(int(m[1]), int(m[3]), int(m[4]))
+        return day_period(int(m[1]), int(m[3]), int(m[4]))
 
     m = _NUMERIC_MY_RE.match(s)
     if m:
-        return _month(int(m[2]), int(m[1]))
+        return month_period(int(m[2]), int(m[1]))
 
     m = _YEAR_RE.match(s)
     if m:
-        return _year(int(m[1]))
+        return year_period(int(m[1]))
 
     m = _MONTH_ABBR_YY_RE.match(s)
     if m and m[1].lower() in _MONTHS:  # "Oct-19", "Oct '19" (spreadsheet style): October 2019
-        return _month(2000 + int(m[2]), _MONTHS[m[1].lower()])
+        return month_period(2000 + int(m[2]), _MONTHS[m[1].lower()])
 
     # Ranges: "March 2012 to September 2013", "2019-04-01..2019-06-30".
     parts = _RANGE_SPLIT_RE.split(s)
@@ -394,7 +303,7 @@ def _parse_single(s: str, ref: _dt.date | None, policy: str) -> _Period | None:
         right = _parse_single(_clean(parts[1]), ref, policy)
         if left is None or right is None:
             return None
-        return _range(left, right)
+        return join_periods(left, right)
     if len(parts) > 2:
         return None
 
@@ -420,7 +329,7 @@ def period_bounds(text: str, ref_date: _dt.date | None = None) -> tuple[_dt.date
     return (p.start, p.end) if p else None
 
 
-def _normalise(text: str, ref_date: object, infer_year: str) -> _Period | None:
+def _normalise(text: str, ref_date: object, infer_year: str) -> Period | None:
     if not isinstance(text, str) or len(text) > 200:
         return None
     s = _clean(text)
@@ -459,3 +368,69 @@ def normalise_date(
     """
     p = _normalise(text, ref_date, infer_year)
     return p.text if p else None
+
+
+# --------------------------------------------------------------------------------------------
+# Meeting headers: the meeting's day and start time
+# --------------------------------------------------------------------------------------------
+
+_WEEKDAY_WORD_RE = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?,?", re.I)
+_ORDINAL_SUFFIX_RE = re.compile(r"(\d)(?:st|nd|rd|th)\b", re.I)
+_DAY_MONTH_YEAR_RE = re.compile(
+    r"\b\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4}\b|\b[A-Za-z]{3,9}\s+\d{1,2}\s+\d{4}\b"
+    r"|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b"
+)
+_CLOCK_12_RE = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I)
+_CLOCK_24_RE = re.compile(r"\b(\d{1,2})[.:](\d{2})\b")
+_NOON_RE = re.compile(r"\b(?:noon|midday)\b", re.I)
+
+
+def normalise_day(text: str | None) -> str | None:
+    """The ISO day of a meeting header's date text, or None unless day, month and year are all printed.
+
+    >>> normalise_day("Wednesday, 10th April, 2019")
+    '2019-04-10'
+    >>> normalise_day("27/02/2019 at 2pm")
+    '2019-02-27'
+    >>> normalise_day("October 2019") is None
+    True
+
+    Weekdays, ordinals, "the", "of" and commas are dropped, and words or times around the date are
+    ignored (the text comes from a header line a rule has already picked).
+    """
+    if not text or not isinstance(text, str):
+        return None
+    s = _ORDINAL_SUFFIX_RE.sub(r"\1", _WEEKDAY_WORD_RE.sub(" ", text))
+    s = " ".join(re.sub(r"\b(?:the|of)\b", " ", s, flags=re.I).replace(",", " ").split())
+    if not _DAY_MONTH_YEAR_RE.search(s):
+        return None
+    fields = _dateutil_fields(s, strict=False)
+    if fields is None or fields.year is None or fields.month is None or fields.day is None:
+        return None
+    period = day_period(fields.year, fields.month, fields.day)
+    return period.text if period else None
+
+
+def normalise_time(text: str | None) -> str | None:
+    """A clock time as 24-hour ``HH:MM``, or None.
+
+    >>> [normalise_time(t) for t in ("10.30 am", "6.00 pm", "11am", "noon", "10:30", "13pm")]
+    ['10:30', '18:00', '11:00', '12:00', '10:30', None]
+    """
+    if not text or not isinstance(text, str):
+        return None
+    if _NOON_RE.search(text):
+        return "12:00"
+    m = _CLOCK_12_RE.search(text)
+    if m:
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        if not (1 <= hour <= 12 and minute < 60):
+            return None
+        hour = hour % 12 + (12 if m.group(3).lower() == "p" else 0)
+        return f"{hour:02d}:{minute:02d}"
+    m = _CLOCK_24_RE.search(text)
+    if m:
+        hour, minute = int(m.group(1)), int(m.group(2))
+        if hour < 24 and minute < 60:
+            return f"{hour:02d}:{minute:02d}"
+    return None
