@@ -572,10 +572,10 @@ def test_rules_file_is_valid_and_validated(tmp_path):
     rules = load_rules()
     assert {r.kind for r in rules} == {"start", "block", "reject"}
     bad_cases = [
-        [{"name": "x"}],
-        [{"name": "x", "regex": "("}],
-        [{"name": "x", "regex": "a", "kind": "other"}],
-        {"name": "x", "regex": "a"},
+        [{"id": "x"}],
+        [{"id": "x", "pattern": "("}],
+        [{"id": "x", "pattern": "a", "kind": "other"}],
+        {"id": "x", "pattern": "a"},
         [],
     ]
     for i, bad in enumerate(bad_cases):

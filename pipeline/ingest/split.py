@@ -12,14 +12,16 @@ page header, not a new meeting, and does not split either.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-PATTERNS_FILE = Path(__file__).resolve().parent.parent / "patterns" / "document_starts.json"
-KINDS = ("start", "block", "reject")
+from ..rules import DOCUMENT_START_KINDS, DOCUMENT_START_RULES, RuleError, load_rule_file, rule_label
+
+PATTERNS_FILE = DOCUMENT_START_RULES.path
+KINDS = DOCUMENT_START_KINDS
 MAX_HEADING_CHARS = 300  # a header line with a long venue is ~150 characters; paragraphs are longer
 MAX_BLOCK_LINES = 4  # council, committee, an "Appendix A" or "Minutes" label
 MAX_BLANK_GAP = 3  # blank lines allowed between header lines
@@ -27,42 +29,26 @@ MAX_BLANK_GAP = 3  # blank lines allowed between header lines
 
 @dataclass(frozen=True)
 class Rule:
-    name: str
+    id: str
     kind: str
     regex: re.Pattern
     needs_block: bool = False
     org: bool = False
 
 
+def validate_rule(record: Any, where: str, index: int = 0) -> Rule:
+    """One document-start rule, checked against the schema in pipeline/rules.py and compiled."""
+    values = DOCUMENT_START_RULES.check(record, where)
+    label = rule_label(where, values["id"])
+    regex = DOCUMENT_START_RULES.compile(values["pattern"], (), label)
+    return Rule(values["id"], values["kind"], regex, values["needs_block"], values["org"])
+
+
 def load_rules(path: str | Path = PATTERNS_FILE) -> tuple[Rule, ...]:
-    """Read and validate the rules; a bad rule file fails loudly here, not as silently missed splits."""
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: cannot read document-start rules ({exc})") from exc
-    if not isinstance(raw, list) or not raw:
-        raise ValueError(f"{path}: expected a non-empty JSON list of {{'name', 'regex'}} objects")
-    rules = []
-    for i, item in enumerate(raw):
-        where = f"{path}: rule {i}"
-        if not isinstance(item, dict):
-            raise ValueError(f"{where}: expected an object, got {type(item).__name__}")
-        for key in ("name", "regex"):
-            if not isinstance(item.get(key), str) or not item[key]:
-                raise ValueError(f"{where}: missing or empty string {key!r}")
-        kind = item.get("kind", "start")
-        if kind not in KINDS:
-            raise ValueError(f"{where} ({item['name']}): kind must be one of {KINDS}, not {kind!r}")
-        for flag in ("needs_block", "org"):
-            if not isinstance(item.get(flag, False), bool):
-                raise ValueError(f"{where} ({item['name']}): {flag!r} must be true or false")
-        try:
-            compiled = re.compile(item["regex"])
-        except re.error as exc:
-            raise ValueError(f"{where} ({item['name']}): regex does not compile: {exc}") from exc
-        rules.append(Rule(item["name"], kind, compiled, bool(item.get("needs_block", False)), bool(item.get("org", False))))
+    """Read and validate the rules; a bad rule file fails loudly here (RuleError), not as silently missed splits."""
+    rules = load_rule_file(DOCUMENT_START_RULES, validate_rule, path)
     if not any(r.kind == "start" for r in rules):
-        raise ValueError(f"{path}: no rule of kind 'start'")
+        raise RuleError(f"{path}: no rule of kind 'start'")
     return tuple(rules)
 
 

@@ -1,0 +1,361 @@
+"""Rule files: one loader, one error type, and the schema of every rule file declared once as data.
+
+The layouts the pipeline knows are data in ``pipeline/patterns/``: section rules (``sections.jsonl``),
+meeting-metadata rules (``meeting.jsonl``) and document-start rules (``document_starts.json``). Each
+file's keys are declared here as :class:`Field` records of a :class:`RuleSchema`. :func:`load_rule_file`
+reads a file, checks every record against its schema (unknown keys, types, choices, keys that do not
+apply to a rule type), fills in defaults and hands each record to the code that gives it meaning.
+Every problem raises :class:`RuleError` as ``<file> line <n> (rule '<id>'): <what is wrong>``.
+docs/RULES.md is generated from the schemas here: ``python -m pipeline.rules --out docs/RULES.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence, TypeVar
+
+PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
+
+T = TypeVar("T")
+
+
+class RuleError(ValueError):
+    """A rule (from a rule file or added in code) is malformed; the message says where and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a rule record: allowed JSON types, default (or required), allowed values, meaning."""
+
+    name: str
+    types: tuple[type, ...]
+    description: str
+    default: Any = None
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    only_for: tuple[str, ...] = ()  # rule types (values of the schema's type key) the key applies to
+    shown_default: str | None = None  # the default as documented, when the code computes it
+
+
+@dataclass(frozen=True)
+class RuleSchema:
+    """The keys of one rule file, in the order they are checked and documented."""
+
+    title: str
+    file_name: str
+    description: str
+    fields: tuple[Field, ...]
+    type_key: str = "type"
+    pattern_flags: int = re.MULTILINE  # always on when the record's pattern is compiled
+    notes: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> Path:
+        return PATTERNS_DIR / self.file_name
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def check(self, record: Any, where: str) -> dict:
+        """The record's values with defaults filled in; RuleError naming `where` and the rule id otherwise."""
+        if not isinstance(record, dict):
+            raise RuleError(f"{where}: a rule must be a JSON object, got {type(record).__name__}")
+        label = rule_label(where, record.get("id") if isinstance(record.get("id"), str) else None)
+        allowed = {f.name for f in self.fields}
+        unknown = sorted(set(record) - allowed)
+        if unknown:
+            names = ", ".join(map(repr, unknown))
+            raise RuleError(f"{label}: unknown key(s) {names}; allowed keys: {', '.join(sorted(allowed))}")
+        values = {}
+        for f in self.fields:
+            if f.name not in record:
+                if f.required:
+                    raise RuleError(f"{label}: missing required key {f.name!r}")
+                values[f.name] = f.default
+                continue
+            value = record[f.name]
+            if not _has_type(value, f.types):
+                raise RuleError(f"{label}: key {f.name!r} must be {type_names(f.types)}, got {json.dumps(value)}")
+            if f.required and value == "":
+                raise RuleError(f"{label}: key {f.name!r} is empty")
+            if f.choices and value not in f.choices:
+                raise RuleError(f"{label}: key {f.name!r} must be one of {', '.join(f.choices)}; got {value!r}")
+            values[f.name] = value
+        rule_type = values.get(self.type_key)
+        for f in self.fields:
+            if f.only_for and f.name in record and rule_type not in f.only_for:
+                raise RuleError(
+                    f"{label}: key {f.name!r} does not apply to {rule_type!r} rules (only {', '.join(f.only_for)})"
+                )
+        return values
+
+    def compile(self, pattern: str, flags: Iterable[str], label: str) -> re.Pattern:
+        """The record's regular expression, with this file's fixed flags and the record's `flags`."""
+        value = self.pattern_flags
+        for name in flags:
+            if name.upper() not in _FLAG_NAMES:
+                known = ", ".join(k for k in _FLAG_NAMES if len(k) > 1)
+                raise RuleError(f"{label}: unknown flag {name!r}; use {known}")
+            value |= _FLAG_NAMES[name.upper()]
+        if not pattern:
+            raise RuleError(f"{label}: 'pattern' is empty")
+        try:
+            return re.compile(pattern, value)
+        except re.error as e:
+            raise RuleError(f"{label}: invalid regular expression in 'pattern': {e}") from None
+
+
+_FLAG_NAMES = {
+    "IGNORECASE": re.IGNORECASE, "I": re.IGNORECASE,
+    "MULTILINE": re.MULTILINE, "M": re.MULTILINE,
+    "DOTALL": re.DOTALL, "S": re.DOTALL,
+    "VERBOSE": re.VERBOSE, "X": re.VERBOSE,
+    "ASCII": re.ASCII, "A": re.ASCII,
+}
+_TYPE_NAMES = {
+    str: "string", int: "integer", bool: "boolean", list: "list of strings", dict: "object", type(None): "null",
+}
+
+
+def _has_type(value: Any, types: tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and bool not in types:
+        return False  # JSON true is not an integer
+    if not isinstance(value, types):
+        return False
+    return not isinstance(value, list) or all(isinstance(v, str) for v in value)
+
+
+def type_names(types: tuple[type, ...]) -> str:
+    return " or ".join(_TYPE_NAMES[t] for t in types)
+
+
+def rule_label(where: str, rule_id: str | None) -> str:
+    """`where` with the rule id, the prefix of every RuleError message about one rule."""
+    return f"{where} (rule {rule_id!r})" if rule_id else where
+
+
+def read_records(path: str | Path) -> list[tuple[str, Any]]:
+    """The records of a rule file, each with its location for errors.
+
+    ``.jsonl``: one JSON object per non-blank line, located as ``<path> line <n>``; any other suffix:
+    a JSON list of objects, located as ``<path> record <n>`` (counting from 1).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RuleError(f"rule file not found: {path}")
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".jsonl":
+        records = []
+        for line_number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path} line {line_number}"
+            try:
+                records.append((where, json.loads(line)))
+            except json.JSONDecodeError as e:
+                raise RuleError(f"{where}: invalid JSON ({e.msg} at column {e.colno})") from None
+        return records
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise RuleError(f"{path}: invalid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
+    if not isinstance(data, list):
+        raise RuleError(f"{path}: expected a JSON list of rule objects, got {type(data).__name__}")
+    return [(f"{path} record {i}", record) for i, record in enumerate(data, 1)]
+
+
+def check_unique_ids(located_ids: Iterable[tuple[str, str]]) -> None:
+    """RuleError at the second of two rules with one id; `located_ids` holds (where, rule id) pairs."""
+    first_at: dict[str, str] = {}
+    for where, rule_id in located_ids:
+        if rule_id in first_at:
+            label = rule_label(where, rule_id)
+            raise RuleError(f"{label}: duplicate rule id {rule_id!r} (first at {first_at[rule_id]})")
+        first_at[rule_id] = where
+
+
+def load_rule_file(schema: RuleSchema, build: Callable[[Any, str, int], T], path: str | Path | None = None) -> list[T]:
+    """Rules of a file (default: the packaged one): ``build(record, where, index)`` checks and compiles
+    each record (raising RuleError); rule ids (attribute ``id``) must be unique in the file."""
+    records = read_records(path or schema.path)
+    rules = [build(record, where, i) for i, (where, record) in enumerate(records)]
+    check_unique_ids((where, rule.id) for (where, _), rule in zip(records, rules))
+    return rules
+
+
+# --------------------------------------------------------------------------------------------
+# the schemas
+# --------------------------------------------------------------------------------------------
+
+_STR, _INT, _BOOL, _LIST, _OBJECT = (str,), (int,), (bool,), (list,), (dict,)
+_STR_OR_NULL = (str, type(None))
+
+SECTION_RULE_TYPES = ("section", "nested", "classify", "title_strip")
+SECTION_SCOPES = ("any", "preamble", "before_items", "body")
+SECTION_EXTENTS = ("until_next", "match")
+MEETING_FIELDS = ("council", "committee", "date", "time", "venue")
+DOCUMENT_START_KINDS = ("start", "block", "reject")
+
+_FLAGS = Field("flags", _LIST, "Names from `re`: `IGNORECASE`, `DOTALL`, `VERBOSE`, `ASCII` (or `I`, `S`, `X`, `A`).",
+               [])
+_COMMENT = Field("comment", _STR, "Free text: what the rule is for, with an example line.")
+
+SECTION_RULES = RuleSchema(
+    "Section rules",
+    "sections.jsonl",
+    "One JSON object per line. Read by the `minutes_sections` component "
+    "(`pipeline/components/sections/`), which splits a document into top-level sections that tile the "
+    "text and nested sections inside them.",
+    (
+        Field("id", _STR, "Unique name, used in errors and in `parent_rules`.", shown_default="`<kind>_<n>`"),
+        Field("kind", _STR, "Section kind, a lowercase identifier such as `item` or `attendance_group`; "
+              "required except for `title_strip` rules, which have none."),
+        Field("type", _STR, "`section`: a top-level section starts at each match; `nested`: a section inside a "
+              "top-level one; `classify`: re-kinds an `other` section whose text matches; `title_strip`: "
+              "removed from titles.", "section", choices=SECTION_RULE_TYPES),
+        Field("pattern", _STR, "Python regular expression; `MULTILINE` is always on. Named groups `number` and "
+              "`title` give `item_number` and `title`.", required=True),
+        _FLAGS,
+        Field("priority", _INT, "On overlapping matches the higher wins; the highest-priority item rule that "
+              "matches picks the layout; classify rules are tried by priority.", 0),
+        Field("scope", _STR, "`preamble`: before the first attendance, apologies or item start; `before_items`: "
+              "before the first item; `body`: after the first attendance, apologies or item start.", "any",
+              choices=SECTION_SCOPES, only_for=("section",)),
+        Field("extent", _STR, "`until_next`: the section runs to the next start; `match`: the section is the "
+              "match (a block; a top-level block also takes the blank lines after it, and text after it up to "
+              "the next start becomes `other`).", "until_next", choices=SECTION_EXTENTS,
+              only_for=("section", "nested")),
+        Field("layout", _STR_OR_NULL, "Item layout name (`ai_markers`, `pipe_table`, `item_page`, "
+              "`decision_notice`, `plain`); rules of the layouts not chosen for a document are off.",
+              only_for=("section",)),
+        Field("sequential", _BOOL, "Item numbers of these rules must increase through the document (the "
+              "longest increasing run is kept); needs a `number` group.", False, only_for=("section",)),
+        Field("merge", _BOOL, "A match does not start a new section when the open top-level section already "
+              "has this kind.", False, only_for=("section",)),
+        Field("start_group", _STR_OR_NULL, "The section starts at this named group instead of the match.",
+              only_for=("section",)),
+        Field("title", _STR_OR_NULL, "Fixed title when the pattern has no `title` group.",
+              only_for=("section", "nested")),
+        Field("parents", _LIST, "Kinds of the top-level sections a nested rule applies in.",
+              only_for=("nested",), shown_default='`["item"]`'),
+        Field("parent_rules", _LIST, "Only in top-level sections started by these rule ids.",
+              only_for=("nested",), shown_default="`[]`"),
+        Field("until", _LIST, "The nested section ends at the next nested start of these kinds (else at the "
+              "parent's end).", only_for=("nested",), shown_default="`[<kind>]`"),
+        _COMMENT,
+    ),
+    notes=(
+        "Write `[^\\S\\n]` for a space on this line (it includes tabs and NBSP), start line-anchored patterns "
+        "with `^[^\\S\\n]*+` (possessive: no backtracking on long blank lines), and bound line-shaped patterns "
+        "that scan a line twice (`^(?=[^\\n]{0,160}$)`).",
+        "Besides the rules, two heading heuristics act as rules without patterns: plain-line item headings "
+        "in documents with no numbered items, and plain-line sub-headings inside items "
+        "(`pipeline/components/sections/headings.py`).",
+    ),
+)
+
+MEETING_RULES = RuleSchema(
+    "Meeting rules",
+    "meeting.jsonl",
+    "One JSON object per line. Read by the meeting-metadata step of `minutes_sections` "
+    "(`pipeline/components/sections/meeting.py`), which fills `doc._.meeting` (council, committee, "
+    "meeting date and time, venue). For each field the candidate of the highest priority wins, then the "
+    "earliest in the text; a candidate that does not normalise (an unparseable date) is skipped.",
+    (
+        Field("id", _STR, "Unique name, used in errors.", shown_default="`meeting_<n>`"),
+        Field("type", _STR, "`extract`: read fields from the named groups `council`, `committee`, `date`, "
+              "`time`, `venue` of each match (or set fixed values with `value`); `strip`: delete the match "
+              "from an extracted value of `field` before it is normalised.", "extract", choices=("extract", "strip")),
+        Field("pattern", _STR, "Python regular expression; `MULTILINE` is always on, so `^` and `$` are line "
+              "anchors.", required=True),
+        _FLAGS,
+        Field("scope", _STR, "`header`: search only the top-level `header` sections; `document`: search the "
+              "whole text (only for unambiguous labels such as `Decision Maker:`).", "header",
+              choices=("header", "document"), only_for=("extract",)),
+        Field("priority", _INT, "Among candidates for one field the highest wins.", 0),
+        Field("value", _OBJECT, "Fixed values for fields when the pattern matches, e.g. "
+              '`{"venue": "virtual meeting"}`.', only_for=("extract",), shown_default="`{}`"),
+        Field("field", _STR, "The field a strip rule cleans; required for strip rules.", choices=MEETING_FIELDS,
+              only_for=("strip",)),
+        _COMMENT,
+    ),
+)
+
+DOCUMENT_START_RULES = RuleSchema(
+    "Document-start rules",
+    "document_starts.json",
+    "A JSON list of objects. Read by `pipeline/ingest/split.py`, which splits a file holding several sets "
+    "of minutes at the header of the second (third, ...) one. Patterns are matched against one line at a "
+    "time, from its start (`re.match`); use inline flags such as `(?i)`.",
+    (
+        Field("id", _STR, "Unique name, used in errors.", required=True),
+        Field("kind", _STR, "`start`: a header cue line; `block`: a header line above a cue (council, "
+              "committee, an `Appendix A` label); `reject`: a cue line matching this is a sentence, not a "
+              "header.", "start", choices=DOCUMENT_START_KINDS),
+        Field("pattern", _STR, "Python regular expression matched at the start of a line.", required=True),
+        Field("needs_block", _BOOL, "The cue counts only below a header block with a council or committee "
+              "line (separates a new set of minutes from an item titled `Minutes of the Meeting held on ...`).",
+              False, only_for=("start",)),
+        Field("org", _BOOL, "This block line names a council or committee.", False, only_for=("block",)),
+        Field("example", _STR, "A line the rule matches, for readers."),
+    ),
+    type_key="kind",
+    pattern_flags=0,
+)
+
+SCHEMAS: tuple[RuleSchema, ...] = (SECTION_RULES, MEETING_RULES, DOCUMENT_START_RULES)
+
+
+def _default_text(f: Field) -> str:
+    if f.required:
+        return "required"
+    if f.shown_default is not None:
+        return f.shown_default
+    return f"`{json.dumps(f.default)}`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def rules_reference(schemas: Sequence[RuleSchema] = SCHEMAS) -> str:
+    """Markdown reference of the rule files (docs/RULES.md), generated from the schemas."""
+    out = [
+        "# Rule files",
+        "",
+        "Generated from `pipeline/rules.py` by `make dictionary`; do not edit by hand.",
+        "The rule files live in `pipeline/patterns/`. Every file is checked when it is loaded: an unknown key,",
+        "a wrong type, a value outside its choices, a key that does not apply to the rule's type or a pattern",
+        "that does not compile raises `RuleError` as `<file> line <n> (rule '<id>'): <what is wrong>`",
+        "(`record <n>` in a JSON list).",
+        "",
+    ]
+    for schema in schemas:
+        out += [f"## {schema.title}: `pipeline/patterns/{schema.file_name}`", "", schema.description, ""]
+        out += ["| key | type | default | description |", "| --- | --- | --- | --- |"]
+        for f in schema.fields:
+            description = f.description
+            if f.choices:
+                description += " One of " + ", ".join(f"`{c}`" for c in f.choices) + "."
+            if f.only_for:
+                description += f" Only for `{schema.type_key}` " + " or ".join(f"`{t}`" for t in f.only_for) + "."
+            out.append(f"| `{f.name}` | {type_names(f.types)} | {_cell(_default_text(f))} | {_cell(description)} |")
+        out.append("")
+        for note in schema.notes:
+            out += [note, ""]
+    return "\n".join(out).rstrip("\n")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Write the rule-file reference (docs/RULES.md).")
+    parser.add_argument("--out", type=Path, default=Path("docs/RULES.md"))
+    args = parser.parse_args(argv)
+    args.out.write_text(rules_reference() + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
