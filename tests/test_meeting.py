@@ -7,17 +7,15 @@ import pytest
 import spacy
 
 from conftest import seed_text
-from pipeline.components.meeting import (
+from pipeline.components.sections import SectionSplitter
+from pipeline.components.sections.meeting import (
     DEFAULT_MEETING_PATTERNS,
     RuleError,
     extract_meeting,
     load_meeting_rules,
-    parse_date,
-    parse_time,
     title_case_capitals,
     validate_meeting_rule,
 )
-from pipeline.components.sections import SectionSplitter
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -92,52 +90,6 @@ def test_layout_meeting_spot_checks(nlp):
     assert meeting("decision_notice")["meeting_date"] == "2019-11-12"  # date of decision, not publication
     assert meeting("web_page")["venue"] == "Council Chamber, Town Hall, Southby"  # "View directions" dropped
     assert meeting("pipe_table")["council"] is None  # an unknown contact domain is not guessed
-
-
-@pytest.mark.parametrize(
-    "text, iso",
-    [
-        ("Wednesday, 10th April, 2019", "2019-04-10"),
-        ("Tuesday 9th February 2016", "2016-02-09"),
-        ("11th March, 2021", "2021-03-11"),
-        ("8th November, 2013", "2013-11-08"),
-        ("26th November, 2019", "2019-11-26"),
-        ("10 April 2019", "2019-04-10"),
-        ("27/02/2019", "2019-02-27"),
-        ("04/11/2019", "2019-11-04"),
-        ("the 4 November 2019", "2019-11-04"),
-        ("10 APRIL 2019", "2019-04-10"),
-        ("October 2019", None),
-        ("2018/19", None),
-        ("", None),
-        (None, None),
-        ("31 February 2019", None),
-    ],
-)
-def test_parse_date(text, iso):
-    assert parse_date(text) == iso
-
-
-@pytest.mark.parametrize(
-    "text, hhmm",
-    [
-        ("10.30 am", "10:30"),
-        ("6.00 pm", "18:00"),
-        ("11am", "11:00"),
-        ("2pm", "14:00"),
-        ("6PM", "18:00"),
-        ("10.00 a.m.", "10:00"),
-        ("12.30 pm", "12:30"),
-        ("12 am", "00:00"),
-        ("10:30", "10:30"),
-        ("noon", "12:00"),
-        ("13pm", None),
-        ("25.00", None),
-        ("", None),
-    ],
-)
-def test_parse_time(text, hhmm):
-    assert parse_time(text) == hhmm
 
 
 def test_title_case_capitals():

@@ -1,0 +1,189 @@
+"""Meeting metadata from the header of a set of minutes: council, committee, date, time, venue.
+
+`extract_meeting(text, sections, rules)` returns the dict stored on ``doc._.meeting``::
+
+    {"council": str|None, "committee": str|None,
+     "meeting_date": "2019-04-10"|None, "meeting_time": "10:30"|None, "venue": str|None}
+
+Rules are data (``pipeline/patterns/meeting.jsonl``, one JSON object per line):
+
+    {"id": "held_on_date_at_time_in_venue", "pattern": "...(?P<date>...)...(?P<time>...)...(?P<venue>...)",
+     "scope": "header", "priority": 60}
+
+The keys are declared in :data:`pipeline.rules.MEETING_RULES` (documented in docs/RULES.md).
+
+- extract rules read fields from the named groups ``council``, ``committee``, ``date``, ``time``,
+  ``venue`` of each match, or set fixed values with ``"value": {"venue": "virtual meeting"}``.
+  ``scope`` ``"header"`` (default) searches only the top-level ``header`` sections found by the
+  section splitter; ``"document"`` searches the whole text (only for unambiguous labels such as
+  ``Decision Maker:``). For each field the candidate of the highest ``priority`` wins, then the
+  earliest in the text; a candidate that does not normalise (an unparseable date) is skipped.
+- strip rules (``"field": "venue"``) delete residue from an extracted value before it is
+  normalised (``View directions`` after a web-page venue, `` - Briefing Session`` after a committee).
+
+Normalisation: dates and times are read by :mod:`pipeline.normalise.dates` (``normalise_day``: only
+when day, month and year are all printed, so "October 2019" is not a meeting date; ``normalise_time``:
+24-hour ``HH:MM``, "6.00 pm" -> "18:00", "11am" -> "11:00", "noon" -> "12:00"); names printed in
+capitals are title-cased ("SOUTHBY BOROUGH COUNCIL" -> "Southby Borough Council"); a leading "the " is dropped from venues.
+
+Choices where the brief was silent (see also the section splitter's docstring):
+
+- council: the header line naming the council; when there is none, a contact e-mail domain listed
+  in the rules (``@lancashire.gov.uk`` -> Lancashire County Council). Unknown domains give
+  None: the council is never guessed from a domain's spelling.
+- committee: a ``<Committee> - <suffix>`` line keeps the committee when the suffix names no body,
+  so "Children's Services Scrutiny Committee - Briefing Session" -> "Children's Services Scrutiny
+  Committee" (the body that met; the meeting type is not part of its name, and grouping by committee
+  across the archive then works).
+- venue: when the header says the meeting was virtual ("Teams Virtual Meeting - Teams", "held
+  remotely", "via Zoom") the venue is "virtual meeting", so analysts can group remote meetings.
+- meeting_date of a decision notice: the date of the decision (not the publication date).
+
+The section splitter calls :func:`extract_meeting` after splitting (the header sections are its input),
+so the metadata is part of the `minutes_sections` component, not a component of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...normalise.dates import normalise_day, normalise_time
+from ...rules import MEETING_FIELDS, MEETING_RULES, RuleError, load_rule_file, rule_label
+
+DEFAULT_MEETING_PATTERNS = MEETING_RULES.path
+
+FIELDS = MEETING_FIELDS
+OUTPUT_KEYS = {"council": "council", "committee": "committee", "date": "meeting_date",
+               "time": "meeting_time", "venue": "venue"}
+
+
+# --------------------------------------------------------------------------------------------
+# meeting rules
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingRule:
+    id: str
+    type: str
+    scope: str
+    priority: int
+    value: dict
+    field: str | None
+    regex: re.Pattern = field(compare=False)
+    source: dict = field(compare=False, repr=False)
+
+
+def validate_meeting_rule(record: Any, where: str = "meeting rule", index: int = 0) -> MeetingRule:
+    """Check one meeting rule record and compile it. Raises RuleError naming `where` and the rule id."""
+    values = MEETING_RULES.check(record, where)
+    label = rule_label(where, values["id"])
+    regex = MEETING_RULES.compile(values["pattern"], values["flags"], label)
+    fixed = values["value"] or {}
+    for key, text in fixed.items():
+        if key not in FIELDS or not isinstance(text, str):
+            raise RuleError(f"{label}: 'value' maps fields {FIELDS} to strings, got {json.dumps(fixed)}")
+    if values["type"] == "strip":
+        if values["field"] is None:
+            raise RuleError(f"{label}: a strip rule needs 'field', one of {FIELDS}")
+    elif not fixed and not set(regex.groupindex) & set(FIELDS):
+        raise RuleError(f"{label}: an extract rule needs a named group ({', '.join(FIELDS)}) or a 'value'")
+    return MeetingRule(
+        id=values["id"] or f"meeting_{index}", type=values["type"], scope=values["scope"], priority=values["priority"],
+        value=fixed, field=values["field"], regex=regex, source=dict(record),
+    )
+
+
+def load_meeting_rules(path: str | Path | None = None) -> list[MeetingRule]:
+    """Validated rules of a JSONL file (default: the packaged meeting.jsonl)."""
+    return load_rule_file(MEETING_RULES, validate_meeting_rule, path)
+
+
+# --------------------------------------------------------------------------------------------
+# normalisers
+# --------------------------------------------------------------------------------------------
+
+_SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "at", "to", "a", "an", "with", "by", "upon", "de"}
+
+
+def title_case_capitals(value: str) -> str:
+    """Title-case a name printed in capitals; leave mixed-case names as printed."""
+    letters = [c for c in value if c.isalpha()]
+    if not letters or any(c.islower() for c in letters):
+        return value
+    words = []
+    for i, word in enumerate(value.split(" ")):
+        core = word.strip("'‘’\"(),.;:")
+        if len(core) <= 1:
+            words.append(word)
+        elif i > 0 and word.lower() in _SMALL_WORDS:
+            words.append(word.lower())
+        else:
+            words.append("-".join(part.capitalize() for part in word.split("-")))
+    return " ".join(words)
+
+
+def _clean_space(value: str) -> str:
+    return " ".join(value.replace("\u00a0", " ").split())
+
+
+def _normalise(field_name: str, raw: str, strips: list[MeetingRule]) -> str | None:
+    value = raw
+    for rule in strips:
+        if rule.field == field_name:
+            value = rule.regex.sub("", value)
+    value = _clean_space(value).strip(" ,;:-–—")
+    if not value:
+        return None
+    if field_name == "date":
+        return normalise_day(value)
+    if field_name == "time":
+        return normalise_time(value)
+    if field_name == "venue":
+        value = re.sub(r"^the\s+", "", value).rstrip(".")
+    return title_case_capitals(value) or None
+
+
+# --------------------------------------------------------------------------------------------
+# extraction
+# --------------------------------------------------------------------------------------------
+
+
+def header_regions(sections: list[dict]) -> list[tuple[int, int]]:
+    return [(s["start_char"], s["end_char"]) for s in sections if s.get("parent") is None and s["kind"] == "header"]
+
+
+def extract_meeting(text: str, sections: list[dict], rules: list[MeetingRule]) -> dict:
+    """Meeting metadata from the header sections (and document-scope labels) of one document."""
+    headers = header_regions(sections)
+    strips = [r for r in rules if r.type == "strip"]
+    # per field: (-priority, position, raw text, fixed value?)
+    candidates: dict[str, list[tuple[int, int, str, bool]]] = {f: [] for f in FIELDS}
+    for rule in rules:
+        if rule.type != "extract":
+            continue
+        regions = headers if rule.scope == "header" else [(0, len(text))]
+        for start, end in regions:
+            for m in rule.regex.finditer(text, start, end):
+                for field_name in FIELDS:
+                    if field_name in rule.value:
+                        candidates[field_name].append((-rule.priority, m.start(), rule.value[field_name], True))
+                    elif field_name in rule.regex.groupindex and m.group(field_name):
+                        candidates[field_name].append((-rule.priority, m.start(field_name), m.group(field_name), False))
+    result = {}
+    for field_name in FIELDS:
+        value = None
+        for _, _, raw, fixed in sorted(candidates[field_name], key=lambda c: (c[0], c[1])):
+            value = raw if fixed else _normalise(field_name, raw, strips)
+            if value:
+                break
+        result[OUTPUT_KEYS[field_name]] = value
+    return result
+
+
+def empty_meeting() -> dict:
+    return {key: None for key in OUTPUT_KEYS.values()}
