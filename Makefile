@@ -61,8 +61,9 @@ bench: $(STAMP) | $(MODEL_DIR)/meta.json  ## throughput and memory benchmarks ->
 notebooks: $(STAMP)  ## execute the notebooks against the sample corpus output, saving outputs
 	$(PY) -m pipeline.notebooks --out $(OUT)
 
-dictionary: $(STAMP)  ## regenerate docs/TABLES.md from the schema module
+dictionary: $(STAMP)  ## regenerate docs/TABLES.md and docs/RULES.md from the schema modules
 	$(BIN)/minutes dictionary --out docs/TABLES.md
+	$(PY) -m pipeline.rules --out docs/RULES.md
 
 clean-venv:
 	rm -rf $(VENV)
