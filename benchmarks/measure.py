@@ -147,16 +147,16 @@ class StageTimer:
 
 def time_stages() -> StageTimer:
     """Patch the extraction's stage functions (this process only) to time them in wall and CPU seconds."""
-    from pipeline import corpus_tables, extract
-    from pipeline.engine import runner
+    from pipeline import corpus_tables
+    from pipeline.engine import batch, runner
     from pipeline.export.writer import DatasetWriter
 
     timer = StageTimer()
     timer.wrap(runner, "scan_corpus", "scan")
     timer.wrap(runner, "plan_work", "plan")
-    timer.wrap(extract, "_ingest", "ingest")
-    timer.wrap(extract, "doc_rows", "rows")
-    timer.wrap(extract, "_table_problem", "write")  # Arrow conversion check before the parts are written
+    timer.wrap(batch, "ingest_file", "ingest")
+    timer.wrap(batch, "doc_rows", "rows")
+    timer.wrap(batch, "unwritable_reason", "write")  # Arrow conversion check before the parts are written
     timer.wrap(DatasetWriter, "write_part", "write")
     timer.wrap(DatasetWriter, "mark_done", "write")
     timer.wrap(runner, "remove_stale", "stale")
@@ -201,7 +201,7 @@ def cmd_extract(args) -> dict:
     the baselines are measured with the same loaded pipeline right before and right after the extract
     (so all three share the machine's conditions), with the peak RSS of the extract read before the
     after-baselines run."""
-    from pipeline.engine import run_extract
+    from pipeline.engine import ExtractSettings, run_extract
     from pipeline.engine.worker import ensure_nlp
 
     model = args.model if args.model and Path(args.model).is_dir() else None
@@ -214,9 +214,9 @@ def cmd_extract(args) -> dict:
         loads, load_s = ensure_nlp(model)
         result["model_load_seconds"] = load_s
         result["model_load_cpu"] = cpu_seconds() - cpu0
-        from pipeline.extract import get_nlp
+        from pipeline.nlp import cached_nlp
 
-        nlp = get_nlp(model)
+        nlp = cached_nlp(model)
         texts = _texts(args.corpus)
         for _ in nlp.pipe(texts[:2], batch_size=1):  # warm-up: first-call allocations, for everyone alike
             pass
@@ -236,7 +236,7 @@ def cmd_extract(args) -> dict:
         profiler.enable()
     cpu0, own0, t0 = cpu_seconds(), own_cpu_seconds(), time.perf_counter()
     summary = run_extract(args.corpus, args.out, model, workers=args.workers, engine=args.engine,
-                          batch_files=args.batch_files, progress=False)
+                          settings=ExtractSettings(batch_files=args.batch_files), progress=False)
     wall, cpu, own_cpu = time.perf_counter() - t0, cpu_seconds() - cpu0, own_cpu_seconds() - own0
     if profiler is not None:
         profiler.disable()
@@ -278,7 +278,7 @@ def _model_version(model) -> str:
 
 
 def _texts(corpus: str) -> list[str]:
-    from pipeline.extract import scan_corpus
+    from pipeline.ingest import scan_corpus
     from pipeline.ingest import read_documents
 
     texts = []

@@ -30,7 +30,7 @@ def extract(
     doc_seconds: float = typer.Option(600, "--doc-seconds", min=0, help="Time limit per file's ingest and per document's NLP (0: none)."),
 ) -> None:
     """Run the pipeline over CORPUS and write the tables to --out."""
-    from .engine import run_extract
+    from .engine import ExtractSettings, run_extract
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     if not corpus.is_dir():
@@ -41,7 +41,7 @@ def extract(
         model = None
     summary = run_extract(
         corpus, out, str(model) if model else None, workers=workers, engine=engine, scheduler=scheduler,
-        batch_files=batch_files, progress=progress, limits={"doc_seconds": doc_seconds},
+        settings=ExtractSettings(batch_files=batch_files, doc_seconds=doc_seconds), progress=progress,
     )
     typer.echo(f"done: {summary.line()} -> {out}")
     # the exit status covers the whole corpus, also files that failed in an earlier run and were skipped now

@@ -1,4 +1,9 @@
-"""Build the spaCy pipeline used by `extract`: the trained model when there is one, else rules only."""
+"""Build the spaCy pipeline used by `extract`: the trained model when there is one, else rules only.
+
+`load_nlp(model)` builds a fresh pipeline; `cached_nlp(model)` keeps one per model path for the life of
+the process, so a worker process (a local worker or a Dask worker, which imports this module by name)
+loads the model once and reuses it for every batch it runs.
+"""
 
 from __future__ import annotations
 
@@ -57,6 +62,22 @@ def load_nlp(model: str | Path | None) -> Language:
             if hasattr(pipe, "initialize"):
                 pipe.initialize()
     return nlp
+
+
+_PIPELINES_BY_MODEL: dict[str, Language] = {}
+
+
+def cached_nlp(model: str | Path | None) -> Language:
+    """This process's pipeline for `model`, loaded on first use and kept (one per model path)."""
+    key = str(model)
+    if key not in _PIPELINES_BY_MODEL:
+        _PIPELINES_BY_MODEL[key] = load_nlp(model)
+    return _PIPELINES_BY_MODEL[key]
+
+
+def cache_size() -> int:
+    """How many pipelines this process holds (1 in a normal run)."""
+    return len(_PIPELINES_BY_MODEL)
 
 
 def limit_threads() -> None:

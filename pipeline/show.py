@@ -73,10 +73,10 @@ def render(rows: dict) -> str:
 def show(target: str, out: str | Path, tables: str | Path = "data/extracted", model: str | None = "models/cnn") -> Path:
     path = Path(target)
     if path.is_file():
-        from .extract import get_nlp
         from .ingest import read_documents
+        from .nlp import cached_nlp
 
-        nlp = get_nlp(model if model and Path(model).is_dir() else None)
+        nlp = cached_nlp(model if model and Path(model).is_dir() else None)
         src = read_documents(path)[0]
         rows = rows_from_doc(nlp(src.text), src)
     else:

@@ -13,7 +13,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from pipeline.engine import run_extract  # noqa: E402
+from pipeline.engine import ExtractSettings, run_extract  # noqa: E402
 from pipeline.engine.compare import differences  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,7 +36,8 @@ def test_local_cluster_equals_local_run(tmp_path):
     local = run_extract(corpus, tmp_path / "local", model)
 
     # `--engine dask`: a LocalCluster of 2 worker processes (processes=True, one thread each), 10 tasks
-    summary = run_extract(corpus, tmp_path / "dask", model, engine="dask", workers=2, batch_files=1)
+    summary = run_extract(corpus, tmp_path / "dask", model, engine="dask", workers=2,
+                          settings=ExtractSettings(batch_files=1))
 
     assert summary.engine == "dask" and summary.files_processed == local.files_processed == 10
     assert summary.stats.documents == local.stats.documents == 10

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import assert_same_tables, read_tables, variant_corpus
-from pipeline.engine import run_extract
+from pipeline.engine import ExtractSettings, run_extract
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,6 @@ def test_two_runs_identical(tmp_path, corpus):
 
 def test_batch_size_does_not_change_tables(tmp_path, corpus):
     a, b = tmp_path / "a", tmp_path / "b"
-    run_extract(corpus, a, None, batch_files=16)
-    run_extract(corpus, b, None, batch_files=1, limits={"nlp_batch_size": 1})
+    run_extract(corpus, a, None, settings=ExtractSettings(batch_files=16))
+    run_extract(corpus, b, None, settings=ExtractSettings(batch_files=1, nlp_batch_size=1))
     assert_same_tables(a, b)

@@ -3,9 +3,11 @@ same tables as the in-process run; the benchmark code path runs end to end on a 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import socket
 import subprocess
@@ -14,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.engine import run_extract
+from pipeline.engine import ExtractSettings, run_extract
 from pipeline.engine.compare import differences
+from pipeline.engine.plan import part_key
 from pipeline.engine.runner import (
     NLP_BATCH_MAX,
     batch_size_for,
@@ -23,7 +26,7 @@ from pipeline.engine.runner import (
     make_jobs,
     nlp_batch_size,
 )
-from pipeline.extract import CorpusFile, scan_corpus
+from pipeline.ingest import CorpusFile, scan_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "corpus").glob("00*.txt"))
@@ -47,6 +50,32 @@ def test_batches_are_lazy_and_bounded_by_files_and_bytes(tmp_path):
     assert sum(got, []) == [f.source_path for f in files]  # every file once, in order
 
 
+def test_settings_are_one_frozen_value_that_pickles():
+    settings = ExtractSettings(batch_files=3, max_chars=10)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.doc_seconds = 1  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(settings)) == settings  # travels to worker processes and Dask tasks
+    assert settings.reader_limits() == {"max_chars": 10}  # only the limits that are set reach read_documents
+    assert ExtractSettings().doc_seconds == 600 and ExtractSettings().nlp_batch_size is None
+
+
+def test_part_key_from_content_or_from_path():
+    digest = hashlib.sha256(b"minutes").hexdigest()
+    assert part_key(CorpusFile("a.txt", "/c/a.txt", digest)) == digest[:24]
+    assert part_key(CorpusFile("b.txt", "/c/b.txt", digest)) == digest[:24]  # same content, same parts
+    unreadable = part_key(CorpusFile("a.txt", "/c/a.txt", None, "cannot read the file"))
+    assert unreadable.startswith("p") and len(unreadable) == 24 and unreadable != digest[:24]
+
+
+def test_pipeline_is_cached_once_per_process_and_model():
+    from pipeline import nlp as nlp_module
+
+    first = nlp_module.cached_nlp(None)
+    held = nlp_module.cache_size()
+    assert held >= 1
+    assert nlp_module.cached_nlp(None) is first and nlp_module.cache_size() == held
+
+
 def test_workers_get_batches_that_shrink_towards_the_end(tmp_path):
     assert batch_size_for(100, 16, 1) == 16
     assert batch_size_for(100, 16, 2) == 13  # never larger than --batch-files
@@ -62,10 +91,10 @@ def test_nlp_minibatch_follows_document_size(tmp_path):
     assert nlp_batch_size(100_000) == 1  # long minutes: one document per spaCy minibatch
     assert nlp_batch_size(10) == NLP_BATCH_MAX
     files = _files(tmp_path, [500, 600, 20_000])
-    (batch, limits), = list(make_jobs(files, 16, {}))
-    assert len(batch) == 3 and limits["nlp_batch_size"] == 1
-    (_, limits), = list(make_jobs(files, 16, {"nlp_batch_size": 7}))
-    assert limits["nlp_batch_size"] == 7  # an explicit setting wins
+    (batch, settings), = list(make_jobs(files, ExtractSettings(batch_files=16)))
+    assert len(batch) == 3 and settings.nlp_batch_size == 1
+    (_, settings), = list(make_jobs(files, ExtractSettings(batch_files=16, nlp_batch_size=7)))
+    assert settings.nlp_batch_size == 7  # an explicit setting wins
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +106,7 @@ def small_corpus(tmp_path_factory):
 
 
 def test_inline_run_reports_counts_per_process(small_corpus, tmp_path):
-    summary = run_extract(small_corpus, tmp_path / "out", None, batch_files=1)
+    summary = run_extract(small_corpus, tmp_path / "out", None, settings=ExtractSettings(batch_files=1))
     assert summary.engine == "inline" and summary.files_processed == 3
     assert list(summary.workers) == [f"{socket.gethostname()}:{os.getpid()}"]
     (w,) = summary.workers.values()
@@ -88,7 +117,7 @@ def test_inline_run_reports_counts_per_process(small_corpus, tmp_path):
 
 def test_worker_processes_equal_inline_run(small_corpus, tmp_path):
     inline = run_extract(small_corpus, tmp_path / "inline", None)
-    multi = run_extract(small_corpus, tmp_path / "multi", None, workers=2, batch_files=1)
+    multi = run_extract(small_corpus, tmp_path / "multi", None, workers=2, settings=ExtractSettings(batch_files=1))
     assert multi.engine == "processes" and multi.stats.documents == inline.stats.documents == 3
     assert os.getpid() not in {int(k.rsplit(":", 1)[1]) for k in multi.workers}
     assert 1 <= len(multi.workers) <= 2

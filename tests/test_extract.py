@@ -124,7 +124,8 @@ def test_new_model_version_redoes_unchanged_files(tmp_path):
     """A retrained model must not leave old predictions in place: the marker records the model version."""
     import json
 
-    from pipeline.extract import plan_work, scan_corpus
+    from pipeline.engine.plan import plan_work
+    from pipeline.ingest import scan_corpus
     from pipeline.export.writer import DatasetWriter
 
     corpus = tmp_path / "corpus"

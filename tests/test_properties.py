@@ -46,9 +46,9 @@ ISO_PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(\.\.\d{4}(-\d{2}(-\d{2})?)?)?
 
 @pytest.fixture(scope="module")
 def nlp():
-    from pipeline.extract import get_nlp
+    from pipeline.nlp import cached_nlp
 
-    return get_nlp(None)  # rules only: sections, normalise, relations
+    return cached_nlp(None)  # rules only: sections, normalise, relations
 
 
 # ---------------------------------------------------------------- ingest

@@ -25,10 +25,13 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from conftest import REPO, SEED_PATHS, read_tables
-from pipeline import extract as extract_mod
+from pipeline import nlp as nlp_module
 from pipeline.cli import app
-from pipeline.engine import run_extract
-from pipeline.extract import Deadline, DocumentTimeout, extract_batch, scan_corpus
+from pipeline.engine import ExtractSettings, run_extract
+from pipeline.engine import batch as batch_module
+from pipeline.engine.batch import extract_batch
+from pipeline.engine.deadline import Deadline, DocumentTimeout
+from pipeline.ingest import scan_corpus
 
 SEED = SEED_PATHS[0].read_text(encoding="utf-8")
 NAMED = "Minutes of the meeting: the Chair’s report – £1.2m overspend; café “quoted”.\nSecond line\n"
@@ -154,7 +157,7 @@ def bad_run(tmp_path_factory):
     corpus = build_corpus(base / "corpus")
     out = base / "out"
     t0 = time.perf_counter()
-    summary = run_extract(corpus, out, None, limits={"doc_seconds": 60})
+    summary = run_extract(corpus, out, None, settings=ExtractSettings(doc_seconds=60))
     return corpus, out, summary, read_tables(out), time.perf_counter() - t0
 
 
@@ -279,8 +282,8 @@ def hanging_nlp(monkeypatch):
 
     nlp = load_nlp(None)
     nlp.add_pipe("robustness_hang", after="minutes_sections")
-    monkeypatch.setattr(extract_mod, "get_nlp", lambda model: nlp)
-    real = extract_mod.read_documents
+    monkeypatch.setattr(nlp_module, "cached_nlp", lambda model: nlp)
+    real = batch_module.read_documents
 
     def slow_read(path, **kw):
         if "slow-ingest" in os.fspath(path):
@@ -288,7 +291,7 @@ def hanging_nlp(monkeypatch):
                 time.sleep(0.01)
         return real(path, **kw)
 
-    monkeypatch.setattr(extract_mod, "read_documents", slow_read)
+    monkeypatch.setattr(batch_module, "read_documents", slow_read)
     return nlp
 
 
@@ -317,7 +320,7 @@ def test_hanging_documents_time_out_in_the_run(tmp_path, hanging_nlp):
     out = tmp_path / "out"
     old = signal.getsignal(signal.SIGALRM)
     t0 = time.perf_counter()
-    summary = run_extract(corpus, out, None, limits={"doc_seconds": 0.5})
+    summary = run_extract(corpus, out, None, settings=ExtractSettings(doc_seconds=0.5))
     assert time.perf_counter() - t0 < 30
     assert signal.getsignal(signal.SIGALRM) == old and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     _check_timeouts(pd.read_parquet(out / "errors"), pd.read_parquet(out / "documents"))
@@ -331,7 +334,8 @@ def test_time_limit_outside_the_main_thread(tmp_path, hanging_nlp):
     out = tmp_path / "out"
     files = scan_corpus(corpus)
     result: list = []
-    worker = threading.Thread(target=lambda: result.append(extract_batch(files, str(out), None, {"doc_seconds": 0.5})))
+    settings = ExtractSettings(doc_seconds=0.5)
+    worker = threading.Thread(target=lambda: result.append(extract_batch(files, str(out), None, settings)))
     worker.start()
     worker.join(60)
     assert not worker.is_alive() and result, "the batch hung or raised"
@@ -349,6 +353,7 @@ def test_deadline_leaves_fast_code_alone_and_stops_slow_code():
             time.sleep(5)
     with Deadline(0):  # 0 turns the limit off
         time.sleep(0.01)
+    assert Deadline(0.5).message == "took longer than the 0.5 s limit per document"
 
 
 # ---------------------------------------------------------------- failures inside the pipeline
@@ -371,7 +376,7 @@ def test_pipeline_and_writer_failures_are_per_document(tmp_path, monkeypatch):
 
     nlp = load_nlp(None)
     nlp.add_pipe("robustness_break", after="minutes_sections")
-    monkeypatch.setattr(extract_mod, "get_nlp", lambda model: nlp)
+    monkeypatch.setattr(nlp_module, "cached_nlp", lambda model: nlp)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(SEED, encoding="utf-8")
@@ -408,8 +413,8 @@ def test_memory_bounded_on_the_largest_inputs(tmp_path):
     (corpus / "good.txt").write_text(SEED, encoding="utf-8")
     code = (
         "import resource, sys\n"
-        "from pipeline.extract import get_nlp\nfrom pipeline.engine import run_extract\n"
-        "get_nlp(None)\nbase = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "from pipeline.nlp import cached_nlp\nfrom pipeline.engine import run_extract\n"
+        "cached_nlp(None)\nbase = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "s = run_extract(sys.argv[1], sys.argv[2], None)\n"
         "print('RSS', base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, s.stats.documents)\n"
     )
@@ -428,20 +433,20 @@ def test_unreadable_file_inside_corpus_is_one_read_error(tmp_path, monkeypatch):
     """As root nothing in a tmp folder is unreadable, so the read itself is made to fail (EIO)."""
     import errno
 
-    import pipeline.extract as extract
+    import pipeline.ingest.scan as scan
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "fine.txt").write_text("Kent County Council\n\nCabinet\n")
     (corpus / "bad.txt").write_text("anything")
-    real = extract.sha256_file
+    real = scan.sha256_file
 
     def failing(path, *a, **k):
         if path.endswith("bad.txt"):
             raise OSError(errno.EIO, "Input/output error")
         return real(path, *a, **k)
 
-    monkeypatch.setattr(extract, "sha256_file", failing)
-    files = {f.source_path: f for f in extract.scan_corpus(corpus)}
+    monkeypatch.setattr(scan, "sha256_file", failing)
+    files = {f.source_path: f for f in scan.scan_corpus(corpus)}
     assert files["fine.txt"].sha256 and files["bad.txt"].sha256 is None
     assert "Input/output error" in files["bad.txt"].read_error

@@ -2,8 +2,9 @@
 
 `--engine dask` starts a LocalCluster (N worker processes, one thread each); `--scheduler tcp://host:port`
 uses an existing cluster. Each task runs `pipeline.engine.worker.run_batch`: workers import
-`pipeline.extract` (an importable module, not `__main__`), so the pipeline is loaded once per worker
-process and kept across tasks, and each task reports which process ran it and whether it loaded the model.
+`pipeline.nlp` (an importable module, not `__main__`, whose `cached_nlp` keeps the pipeline), so the
+pipeline is loaded once per worker process and kept across tasks, and each task reports which process
+ran it and whether it loaded the model.
 
 Parts are content-addressed (`part-<sha256 prefix>.parquet`, written to a temporary name and renamed), so
 workers never collide, and a task that Dask retries after losing a worker just rewrites the same parts.
@@ -19,14 +20,14 @@ from typing import Callable, Iterable, Iterator
 from .worker import BatchReport, init_worker, run_batch, single_thread_env
 
 
-def _task(batch, out, model, limits) -> BatchReport:
+def _task(batch, out, model, settings) -> BatchReport:
     init_worker()
-    return run_batch(batch, out, model, limits)
+    return run_batch(batch, out, model, settings)
 
 
-def run_batches_dask(jobs: Callable[[int], Iterable[tuple[list, dict]]], out, model, *, workers: int = 2,
+def run_batches_dask(jobs: Callable[[int], Iterable[tuple[list, object]]], out, model, *, workers: int = 2,
                      scheduler: str | None = None, **_) -> Iterator[BatchReport]:
-    """jobs(slots): (batch of CorpusFile, limits) pairs, sized for the cluster's worker threads and consumed
+    """jobs(slots): (batch of CorpusFile, ExtractSettings) pairs, sized for the cluster's worker threads and consumed
     lazily (at most two tasks per worker thread in flight)."""
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -48,16 +49,16 @@ def run_batches_dask(jobs: Callable[[int], Iterable[tuple[list, dict]]], out, mo
             job = next(pending, None)
             if job is None:
                 return False
-            batch, limits = job
-            queue.add(client.submit(_task, batch, out, model, limits, pure=False))
+            batch, settings = job
+            queue.add(client.submit(_task, batch, out, model, settings, pure=False))
             return True
 
         for _ in range(2 * slots):
             if not submit_next():
                 break
-        for fut in queue:
-            report = fut.result()
-            fut.release()
+        for future in queue:
+            report = future.result()
+            future.release()
             yield report
             submit_next()
     finally:

@@ -20,12 +20,12 @@ from .worker import BatchReport, init_worker, run_batch, single_thread_env
 
 
 class WorkerDied(RuntimeError):
-    pass
+    """A worker process ended without returning its batch's report."""
 
 
-def run_batches_processes(jobs: Callable[[int], Iterable[tuple[list, dict]]], out, model, *, workers: int = 2,
+def run_batches_processes(jobs: Callable[[int], Iterable[tuple[list, object]]], out, model, *, workers: int = 2,
                           **_) -> Iterator[BatchReport]:
-    """jobs(workers): (batch of CorpusFile, limits) pairs, consumed lazily."""
+    """jobs(workers): (batch of CorpusFile, ExtractSettings) pairs, consumed lazily."""
     ctx = mp.get_context("spawn")
     pending = iter(jobs(workers))
     in_flight = set()
@@ -37,17 +37,18 @@ def run_batches_processes(jobs: Callable[[int], Iterable[tuple[list, dict]]], ou
                 job = next(pending, None)
                 if job is None:
                     return
-                batch, limits = job
-                with temporary_environ(single_thread_env(), override=False):  # the executor starts processes lazily, on submit
-                    in_flight.add(pool.submit(run_batch, batch, out, model, limits))
+                batch, settings = job
+                # the executor starts processes lazily, on submit
+                with temporary_environ(single_thread_env(), override=False):
+                    in_flight.add(pool.submit(run_batch, batch, out, model, settings))
 
         submit_more()
         while in_flight:
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for fut in done:
-                in_flight.discard(fut)
+            for future in done:
+                in_flight.discard(future)
                 try:
-                    report = fut.result()
+                    report = future.result()
                 except BrokenProcessPool as exc:
                     raise WorkerDied(
                         "a worker process died (killed for memory, or a crash in a library); the files finished "
@@ -56,8 +57,8 @@ def run_batches_processes(jobs: Callable[[int], Iterable[tuple[list, dict]]], ou
                 yield report
             submit_more()
     except BaseException:
-        for fut in in_flight:
-            fut.cancel()
+        for future in in_flight:
+            future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)

@@ -2,11 +2,11 @@
 
 Memory does not grow with the corpus:
 - the only structures proportional to the number of files are the scan (path and SHA-256 per file,
-  `scan_corpus`, which hashes in 1 MiB chunks) and the plan derived from it (`plan_work`: the files to
-  do and the set of live part keys);
+  `ingest.scan.scan_corpus`, which hashes in 1 MiB chunks) and the plan derived from it
+  (`engine.plan.plan_work`: the files to do and the set of live part keys);
 - batches are sliced from the plan lazily, closing at `--batch-files` files or BATCH_BYTES bytes, and an
   engine keeps at most two batches per worker in flight;
-- each batch is processed and written by `extract_batch` in whichever process runs it; what comes back
+- each batch is processed and written by `engine.batch.extract_batch` in whichever process runs it; what comes back
   is a `BatchReport` (counts and timings), folded into the summary and dropped: rows never reach the
   parent, and the inline engine frees them batch by batch;
 - spaCy minibatches are sized from the batch's largest file (NLP_BATCH_BYTES), because the transient
@@ -24,12 +24,15 @@ import math
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..export.writer import DatasetWriter
-from ..extract import BatchStats, CorpusFile, plan_work, remove_stale, scan_corpus
+from ..ingest.scan import CorpusFile, scan_corpus
+from .batch import BatchStats
+from .plan import part_key, plan_work, remove_stale
+from .settings import ExtractSettings
 from .worker import BatchReport, run_batch
 
 log = logging.getLogger("minutes")
@@ -38,13 +41,15 @@ BATCHES_PER_WORKER = 4  # guided scheduling: the next batch is at most 1/(this x
 BATCH_BYTES = 2_000_000  # a batch closes at --batch-files files or this many bytes of input, whichever first
 # Text per spaCy minibatch: the transient memory of tok2vec + NER grows with the tokens in one minibatch,
 # so the number of documents per nlp.pipe minibatch is chosen from the batch's largest file (1 for long
-# minutes, up to NLP_BATCH_MAX for short ones) unless limits["nlp_batch_size"] is given.
+# minutes, up to NLP_BATCH_MAX for short ones) unless ExtractSettings.nlp_batch_size is given.
 NLP_BATCH_BYTES = 16_000
 NLP_BATCH_MAX = 32
 
 
 @dataclass
 class RunSummary:
+    """What a run did: file counts, summed batch stats, seconds per stage and per worker process."""
+
     files_seen: int = 0
     files_processed: int = 0
     files_skipped: int = 0
@@ -64,23 +69,24 @@ class RunSummary:
 
     @property
     def model_loads(self) -> int:
-        return sum(w["model_loads"] for w in self.workers.values())
+        return sum(worker["model_loads"] for worker in self.workers.values())
 
     def line(self) -> str:
-        s = self.stats
+        stats = self.stats
         return (
             f"{self.files_seen} files ({self.files_processed} processed, {self.files_skipped} unchanged), "
-            f"{s.documents} documents, {s.sections} sections, {s.entities} entities, {s.errors} errors, "
+            f"{stats.documents} documents, {stats.sections} sections, {stats.entities} entities, "
+            f"{stats.errors} errors, "
             f"{self.words_per_second:,.0f} words/s"
         )
 
     def add(self, report: BatchReport) -> None:
         self.stats.add(report.stats)
-        w = self.workers.setdefault(report.worker, {"batches": 0, "files": 0, "model_loads": 0, "cpu": 0.0})
-        w["batches"] += 1
-        w["files"] += report.stats.files
-        w["model_loads"] += report.model_loads
-        w["cpu"] = max(w["cpu"], report.process_cpu)
+        worker = self.workers.setdefault(report.worker, {"batches": 0, "files": 0, "model_loads": 0, "cpu": 0.0})
+        worker["batches"] += 1
+        worker["files"] += report.stats.files
+        worker["model_loads"] += report.model_loads
+        worker["cpu"] = max(worker["cpu"], report.process_cpu)
 
 
 def batch_size_for(remaining: int, batch_files: int, slots: int) -> int:
@@ -92,9 +98,9 @@ def batch_size_for(remaining: int, batch_files: int, slots: int) -> int:
     return max(1, min(batch_files, math.ceil(remaining / (slots * BATCHES_PER_WORKER))))
 
 
-def _size(f: CorpusFile) -> int:
+def _size(corpus_file: CorpusFile) -> int:
     try:
-        return os.stat(f.abs_path).st_size
+        return os.stat(corpus_file.abs_path).st_size
     except OSError:
         return 0
 
@@ -106,13 +112,13 @@ def make_batches(files: list[CorpusFile], batch_files: int, batch_bytes: int = B
     batch: list[CorpusFile] = []
     total = largest = 0
     limit = batch_size_for(len(files), batch_files, slots)
-    for i, f in enumerate(files):
-        size = _size(f)
+    for index, corpus_file in enumerate(files):
+        size = _size(corpus_file)
         if batch and (len(batch) >= limit or total + size > batch_bytes):
             yield batch, largest
             batch, total, largest = [], 0, 0
-            limit = batch_size_for(len(files) - i, batch_files, slots)
-        batch.append(f)
+            limit = batch_size_for(len(files) - index, batch_files, slots)
+        batch.append(corpus_file)
         total += size
         largest = max(largest, size)
     if batch:
@@ -123,13 +129,15 @@ def nlp_batch_size(largest_file_bytes: int) -> int:
     return max(1, min(NLP_BATCH_MAX, NLP_BATCH_BYTES // max(1, largest_file_bytes)))
 
 
-def make_jobs(files: list[CorpusFile], batch_files: int, limits: dict, slots: int = 1) -> Iterator[tuple[list[CorpusFile], dict]]:
-    """(batch, limits for that batch) as the engines take them."""
-    for batch, largest in make_batches(files, batch_files, slots=slots):
-        if limits.get("nlp_batch_size"):
-            yield batch, limits
+def make_jobs(files: list[CorpusFile], settings: ExtractSettings,
+              slots: int = 1) -> Iterator[tuple[list[CorpusFile], ExtractSettings]]:
+    """(batch, settings for that batch) as the engines take them: batches of at most settings.batch_files
+    files, each with its nlp_batch_size (sized from its largest file unless the settings give one)."""
+    for batch, largest in make_batches(files, settings.batch_files, slots=slots):
+        if settings.nlp_batch_size:
+            yield batch, settings
         else:
-            yield batch, {**limits, "nlp_batch_size": nlp_batch_size(largest)}
+            yield batch, replace(settings, nlp_batch_size=nlp_batch_size(largest))
 
 
 def choose_engine(engine: str, workers: int, scheduler: str | None) -> tuple[str, Callable[..., Iterable[BatchReport]]]:
@@ -154,29 +162,33 @@ def run_extract(
     workers: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
-    batch_files: int = 16,
-    limits: dict | None = None,
+    settings: ExtractSettings | None = None,
     progress: bool | None = None,
 ) -> RunSummary:
-    t0 = time.perf_counter()
+    """Extract every file of `corpus` that changed since the last run into the tables under `out`.
+
+    settings: batch size and limits (`ExtractSettings`; None: the defaults). workers, engine and
+    scheduler choose where batches run (`choose_engine`); progress: a progress bar (default: on a terminal).
+    """
+    started = time.perf_counter()
     out = str(Path(out))
     model = str(model) if model else None
-    limits = limits or {}
+    settings = settings or ExtractSettings()
     name, run_batches = choose_engine(engine, workers, scheduler)
     writer = DatasetWriter(out)
     writer.clean_temporaries()
-    files = scan_corpus(corpus, **({"max_bytes": limits["max_bytes"]} if limits.get("max_bytes") else {}))
+    files = scan_corpus(corpus, settings.max_bytes)
     t_scan = time.perf_counter()
     todo, live = plan_work(files, writer, model)
     summary = RunSummary(files_seen=len(files), files_processed=len(todo), engine=name)
-    summary.files_skipped = len({f.key for f in files}) - len({f.key for f in todo})
-    summary.stage_seconds["scan"] = t_scan - t0
+    summary.files_skipped = len(set(map(part_key, files))) - len(set(map(part_key, todo)))
+    summary.stage_seconds["scan"] = t_scan - started
     summary.stage_seconds["plan"] = time.perf_counter() - t_scan
     del files
 
-    def jobs(slots: int) -> Iterator[tuple[list[CorpusFile], dict]]:
-        """The run's (batch, limits) pairs for an engine with this many parallel slots (worker threads)."""
-        return make_jobs(todo, batch_files, limits, slots)
+    def jobs(slots: int) -> Iterator[tuple[list[CorpusFile], ExtractSettings]]:
+        """The run's (batch, settings) pairs for an engine with this many parallel slots (worker threads)."""
+        return make_jobs(todo, settings, slots)
 
     if progress is None:
         progress = sys.stderr.isatty()
@@ -194,7 +206,8 @@ def run_extract(
         if bar is not None:
             bar.update(report.stats.files)
         else:
-            log.info("extract: %d/%d files, %d documents, %d errors", done, len(todo), summary.stats.documents, summary.stats.errors)
+            log.info("extract: %d/%d files, %d documents, %d errors", done, len(todo), summary.stats.documents,
+                     summary.stats.errors)
     if bar is not None:
         bar.close()
     t_stale = time.perf_counter()
@@ -208,15 +221,17 @@ def run_extract(
     build_corpus_tables(out)
     t_end = time.perf_counter()
     summary.stage_seconds["corpus_tables"] = t_end - t_corpus
-    summary.seconds = t_end - t0
+    summary.seconds = t_end - started
     return summary
 
 
-def run_batches_inline(jobs: Callable[[int], Iterable[tuple[list, dict]]], out, model, **_) -> Iterator[BatchReport]:
-    for batch, limits in jobs(1):
-        yield run_batch(batch, out, model, limits)
+def run_batches_inline(jobs: Callable[[int], Iterable[tuple[list, ExtractSettings]]], out, model,
+                       **_) -> Iterator[BatchReport]:
+    """The inline engine: each batch in this process, one after the other."""
+    for batch, settings in jobs(1):
+        yield run_batch(batch, out, model, settings)
 
 
 # An engine: run_batches(jobs, out, model, *, workers, scheduler) -> BatchReports as batches finish, where
-# jobs(slots) gives the (batch, limits) pairs sized for that many parallel slots.
+# jobs(slots) gives the (batch, settings) pairs sized for that many parallel slots.
 BatchRunner = Callable[..., Iterable[BatchReport]]

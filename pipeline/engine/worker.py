@@ -2,8 +2,8 @@
 
 This module imports nothing heavy at import time, so a fresh worker process can cap its BLAS/OpenMP/torch
 threads (`init_worker`) before numpy, thinc or torch are first imported. `run_batch` loads the pipeline
-at most once per process (`pipeline.extract.get_nlp` caches it), processes the batch with
-`pipeline.extract.extract_batch` (which writes the batch's Parquet parts itself) and returns a
+at most once per process (`pipeline.nlp.cached_nlp` keeps it), processes the batch with
+`pipeline.engine.batch.extract_batch` (which writes the batch's Parquet parts itself) and returns a
 `BatchReport`: counts, timings and which process did the work. Rows never travel back to the parent.
 """
 
@@ -16,7 +16,9 @@ import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+THREAD_VARS = (
+    "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS",
+)
 
 # Dask may run several tasks of one worker in threads: the model is loaded once, and one batch at a time
 # uses it (a spaCy pipeline is not documented as thread-safe, and the GIL makes threads no faster anyway).
@@ -42,7 +44,7 @@ def init_worker() -> None:
 class BatchReport:
     """One finished batch, as an engine yields it: counts only (`stats`), never rows."""
 
-    stats: object  # pipeline.extract.BatchStats
+    stats: object  # pipeline.engine.batch.BatchStats
     pid: int
     host: str
     model_loads: int  # 1 when this batch loaded the pipeline into its process (the first batch there), else 0
@@ -56,14 +58,13 @@ class BatchReport:
 
 def ensure_nlp(model: str | None) -> tuple[int, float]:
     """Load the pipeline into this process's cache unless it is there: (loads done now, seconds)."""
-    from .. import extract
+    from .. import nlp as nlp_module
 
-    cache = getattr(extract, "_NLP_CACHE", {})
     with _LOAD_LOCK:
-        before = len(cache)
-        t0 = time.perf_counter()
-        extract.get_nlp(model)
-        return max(0, len(cache) - before), time.perf_counter() - t0
+        before = nlp_module.cache_size()
+        started = time.perf_counter()
+        nlp_module.cached_nlp(model)
+        return max(0, nlp_module.cache_size() - before), time.perf_counter() - started
 
 
 def memory_zone(nlp, enabled: bool = True):
@@ -74,14 +75,16 @@ def memory_zone(nlp, enabled: bool = True):
     return zone() if enabled and zone is not None else nullcontext()
 
 
-def run_batch(batch, out: str, model: str | None, limits: dict | None = None) -> BatchReport:
-    from .. import extract
+def run_batch(batch, out: str, model: str | None, settings=None) -> BatchReport:
+    """Process one batch (a list of CorpusFile) with `settings` (an ExtractSettings; None: the defaults)."""
+    from .. import nlp as nlp_module
+    from .batch import extract_batch
+    from .settings import ExtractSettings
 
-    limits = limits or {}
+    settings = settings or ExtractSettings()
     loads, seconds = ensure_nlp(model)
-    with _RUN_LOCK, memory_zone(extract.get_nlp(model), limits.get("memory_zone", True)):
-        stats = extract.extract_batch(batch, out, model, limits)
+    with _RUN_LOCK, memory_zone(nlp_module.cached_nlp(model), settings.memory_zone):
+        stats = extract_batch(batch, out, model, settings)
     if loads:
         stats.stage_seconds["model_load"] = stats.stage_seconds.get("model_load", 0.0) + seconds
-    return BatchReport(stats, os.getpid(), socket.gethostname(), loads, len(getattr(extract, "_NLP_CACHE", {})),
-                       time.process_time())
+    return BatchReport(stats, os.getpid(), socket.gethostname(), loads, nlp_module.cache_size(), time.process_time())

@@ -4,6 +4,7 @@
     sniff_format(data, suffix) -> "txt" | "html" | "pdf" | "docx"
     decode_text(data) -> (text, encoding)
     split_documents(text) -> [(start, end), ...]   ranges tiling the text
+    scan_corpus(folder) -> list[CorpusFile]         every file under a corpus folder, sorted and hashed
 
 Bad input raises IngestError(stage, message); the extract job turns it into a row of the `errors` table.
 """
@@ -11,16 +12,19 @@ Bad input raises IngestError(stage, message); the extract job turns it into a ro
 from .core import STAGES, IngestError, SourceDocument
 from .encoding import decode_text
 from .reader import read_documents
+from .scan import CorpusFile, scan_corpus
 from .sniff import sniff_format
 from .split import load_rules, split_documents
 
 __all__ = [
     "STAGES",
+    "CorpusFile",
     "IngestError",
     "SourceDocument",
     "decode_text",
     "load_rules",
     "read_documents",
+    "scan_corpus",
     "sniff_format",
     "split_documents",
 ]
