@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from .. import _extensions  # noqa: F401  (registers Doc extensions)
 from ..facts.metrics import find_comparisons, metric_attributes
-from ..export.rows import sentence_bounds
+from ..text import sentence_bounds
 
 
 
