@@ -44,7 +44,8 @@ def relation_records() -> list[dict]:
         {"start": role, "end": role + 15, "label": "ROLE", "id": "r1"},
         {"start": other, "end": other + 7, "label": "PERSON", "id": "p2"},
     ]
-    return [{"text": text, "spans": spans, "relations": [{"head_id": "p1", "child_id": "r1", "label": "HAS_ROLE"}]}] * 20
+    relations = [{"head_id": "p1", "child_id": "r1", "label": "HAS_ROLE"}]
+    return [{"text": text, "spans": spans, "relations": relations}] * 20
 
 
 # factory -> the pipe names of a suitable pipeline that ends with it
