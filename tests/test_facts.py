@@ -130,7 +130,7 @@ def _tiny_nlp():
         {"label": "DATE", "pattern": "2018/19"},
     ])
     nlp.add_pipe("minutes_normalise")
-    nlp.add_pipe("minutes_relations")
+    nlp.add_pipe("minutes_relations").initialize()  # no records: layout rules only, classifier untrained
     return nlp
 
 

@@ -1,31 +1,18 @@
-"""Doc -> table rows. Every row carries doc_id and exact character offsets into the document text."""
+"""Doc -> table rows: the documents, sections, entities, relations, metrics and attendance of one processed Doc.
+
+Every row carries doc_id and exact character offsets into the document text. The Doc attributes read here
+are the ones the components assign (see `pipeline._extensions`); the column types are in `schema.py`.
+"""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 
 from spacy.tokens import Doc
 
+from ..text import sentence_bounds
 from .schema import make_doc_id
-
-_SENT_END = re.compile(r"[.!?;](?=\s)|\n")
-
-
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence or line around [start, end): minutes are full of lists, so a line break also ends one."""
-    left = start
-    for m in _SENT_END.finditer(text, max(0, start - 600), start):
-        left = m.end()
-    if left == start and start > 600:
-        left = start - 600
-    m = _SENT_END.search(text, end)
-    right = m.end() if m and m.group() != "\n" else (m.start() if m else len(text))
-    right = min(right, end + 600)
-    while left < start and text[left].isspace():
-        left += 1
-    return left, max(right, end)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -41,21 +28,21 @@ class SectionIndex:
     """Find the innermost section containing an offset."""
 
     def __init__(self, doc_id: str, sections: list[dict]):
-        self.ids = [f"{doc_id}:s{s['index']}" for s in sections]
+        self.ids = [f"{doc_id}:s{section['index']}" for section in sections]
         self.sections = sections
-        self.starts = [s["start_char"] for s in sections]
+        self.starts = [section["start_char"] for section in sections]
 
     def find(self, offset: int) -> str | None:
         best = None
         best_len = None
         # sections are few per document; a linear scan from the bisect point keeps it simple and exact
         hi = bisect.bisect_right(self.starts, offset)
-        for i in range(hi - 1, -1, -1):
-            s = self.sections[i]
-            if s["start_char"] <= offset < s["end_char"]:
-                length = s["end_char"] - s["start_char"]
+        for position in range(hi - 1, -1, -1):
+            section = self.sections[position]
+            if section["start_char"] <= offset < section["end_char"]:
+                length = section["end_char"] - section["start_char"]
                 if best_len is None or length < best_len:
-                    best, best_len = self.ids[i], length
+                    best, best_len = self.ids[position], length
         return best
 
 
@@ -94,54 +81,54 @@ def doc_rows(src, doc: Doc, pipeline_version: str, model_version: str) -> dict[s
     out["sections"] = [
         {
             "doc_id": doc_id,
-            "section_id": index.ids[i],
-            "kind": s["kind"],
-            "item_number": s.get("item_number"),
-            "title": s.get("title"),
-            "start_char": s["start_char"],
-            "end_char": s["end_char"],
-            "parent_id": index.ids[s["parent"]] if s.get("parent") is not None else None,
+            "section_id": index.ids[position],
+            "kind": section["kind"],
+            "item_number": section.get("item_number"),
+            "title": section.get("title"),
+            "start_char": section["start_char"],
+            "end_char": section["end_char"],
+            "parent_id": index.ids[section["parent"]] if section.get("parent") is not None else None,
         }
-        for i, s in enumerate(sections)
+        for position, section in enumerate(sections)
     ]
 
     norms = {}
     if Doc.has_extension("norms") and doc._.norms:
-        norms = {(n["start_char"], n["end_char"]): n.get("norm") for n in doc._.norms}
+        norms = {(norm["start_char"], norm["end_char"]): norm.get("norm") for norm in doc._.norms}
     scores = {}
     if Doc.has_extension("ent_scores") and doc._.ent_scores:
-        scores = {(s["start_char"], s["end_char"]): s["score"] for s in doc._.ent_scores}
+        scores = {(score["start_char"], score["end_char"]): score["score"] for score in doc._.ent_scores}
     entity_ids: dict[tuple[int, int], str] = {}
     out["entities"] = []
-    for i, ent in enumerate(doc.ents):
+    for position, ent in enumerate(doc.ents):
         key = (ent.start_char, ent.end_char)
-        eid = f"{doc_id}:e{i}"
-        entity_ids[key] = eid
-        s0, s1 = sentence_bounds(text, ent.start_char, ent.end_char)
+        entity_id = f"{doc_id}:e{position}"
+        entity_ids[key] = entity_id
+        sentence_start, sentence_end = sentence_bounds(text, ent.start_char, ent.end_char)
         out["entities"].append(
             {
                 "doc_id": doc_id,
-                "entity_id": eid,
+                "entity_id": entity_id,
                 "label": ent.label_,
                 "text": ent.text,
                 "norm": norms.get(key),
                 "start_char": ent.start_char,
                 "end_char": ent.end_char,
                 "section_id": index.find(ent.start_char),
-                "sentence": text[s0:s1],
+                "sentence": text[sentence_start:sentence_end],
                 "score": scores.get(key),
             }
         )
 
     out["relations"] = []
-    for i, rel in enumerate((doc._.relations if Doc.has_extension("relations") else None) or []):
+    for position, rel in enumerate((doc._.relations if Doc.has_extension("relations") else None) or []):
         head, tail = tuple(rel["head"]), tuple(rel["tail"])
         if head not in entity_ids or tail not in entity_ids:
             continue
         out["relations"].append(
             {
                 "doc_id": doc_id,
-                "relation_id": f"{doc_id}:r{i}",
+                "relation_id": f"{doc_id}:r{position}",
                 "label": rel["label"],
                 "head_id": entity_ids[head],
                 "tail_id": entity_ids[tail],
@@ -154,47 +141,47 @@ def doc_rows(src, doc: Doc, pipeline_version: str, model_version: str) -> dict[s
         )
 
     out["metrics"] = []
-    for m in (doc._.metrics if Doc.has_extension("metrics") else None) or []:
-        key = (m["start_char"], m["end_char"])
-        s0, s1 = sentence_bounds(text, *key)
-        cmp = m.get("compare_to")
-        period = m.get("period")
-        p0, _, p1 = (period or "").partition("..")
+    for metric in (doc._.metrics if Doc.has_extension("metrics") else None) or []:
+        key = (metric["start_char"], metric["end_char"])
+        sentence_start, sentence_end = sentence_bounds(text, *key)
+        compared = metric.get("compare_to")
+        period = metric.get("period")
+        period_first, _, period_last = (period or "").partition("..")
         out["metrics"].append(
             {
                 "doc_id": doc_id,
                 "entity_id": entity_ids.get(key),
                 "text": text[key[0] : key[1]],
-                "value": m.get("value"),
-                "unit": m.get("unit"),
-                "per": m.get("per"),
-                "approximate": m.get("approximate"),
-                "indicator": m.get("indicator"),
+                "value": metric.get("value"),
+                "unit": metric.get("unit"),
+                "per": metric.get("per"),
+                "approximate": metric.get("approximate"),
+                "indicator": metric.get("indicator"),
                 "period": period,
-                "period_start": _period_start(p0),
-                "period_end": _period_end(p1 or p0),
-                "compare_to": entity_ids.get(tuple(cmp)) if cmp else None,
+                "period_start": _period_start(period_first),
+                "period_end": _period_end(period_last or period_first),
+                "compare_to": entity_ids.get(tuple(compared)) if compared else None,
                 "start_char": key[0],
                 "end_char": key[1],
                 "section_id": index.find(key[0]),
-                "sentence": text[s0:s1],
+                "sentence": text[sentence_start:sentence_end],
             }
         )
 
     out["attendance"] = []
-    for a in (doc._.attendance if Doc.has_extension("attendance") else None) or []:
-        ent = tuple(a["entity"]) if a.get("entity") else None
+    for row in (doc._.attendance if Doc.has_extension("attendance") else None) or []:
+        ent = tuple(row["entity"]) if row.get("entity") else None
         out["attendance"].append(
             {
                 "doc_id": doc_id,
-                "person": a["person"],
+                "person": row["person"],
                 "person_id": None,  # assigned corpus-wide when the people table is built
-                "status": a["status"],
-                "role": a.get("role"),
-                "org": a.get("org"),
+                "status": row["status"],
+                "role": row.get("role"),
+                "org": row.get("org"),
                 "entity_id": entity_ids.get(ent) if ent else None,
                 "section_id": index.find(ent[0]) if ent else None,
-                "evidence": a.get("evidence"),
+                "evidence": row.get("evidence"),
             }
         )
     return out
@@ -218,6 +205,6 @@ def _period_end(value: str) -> dt.date | None:
     if len(parts) == 3:
         return start
     if len(parts) == 2:
-        nxt = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-        return nxt - dt.timedelta(days=1)
+        next_month = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+        return next_month - dt.timedelta(days=1)
     return dt.date(start.year, 12, 31)

@@ -39,7 +39,9 @@ _WORD = re.compile(r"[\w'’\-/&]+|[^\w\s]")
 
 
 @dataclass
-class MetricAttrs:
+class MetricAttributes:
+    """What `metric_attributes` finds around one METRIC mention (offsets into the document text)."""
+
     indicator: str | None
     indicator_start: int | None
     indicator_end: int | None
@@ -48,6 +50,7 @@ class MetricAttrs:
 
 
 def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the line or lines holding [start, end), without the line breaks."""
     left = text.rfind("\n", 0, start) + 1
     right = text.find("\n", end)
     return left, (len(text) if right == -1 else right)
@@ -125,64 +128,64 @@ def _is_label(prefix: str) -> bool:
 
 
 def find_indicator(text: str, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int] | None:
-    ls, le = line_bounds(text, start, end)
+    line_start, line_end = line_bounds(text, start, end)
     # 1. the counted noun after the figure: "152 cases", "90% of primary schools", "£1.2m overspend"
-    np = _following_noun_phrase(text, end, le)
-    if np:
-        return np
+    noun_phrase = _following_noun_phrase(text, end, line_end)
+    if noun_phrase:
+        return noun_phrase
     # 2. a list label before the figure on its line
-    prefix_s = _BULLET.match(text, ls, start).end() if start > ls else start
-    prefix = text[prefix_s:start]
+    prefix_start = _BULLET.match(text, line_start, start).end() if start > line_start else start
+    prefix = text[prefix_start:start]
     if _is_label(prefix):
-        seg = text[prefix_s:start]
+        segment = text[prefix_start:start]
         # a second figure on the line ("1194 (48.2 per 10,000), reduced from"): take what follows the first
-        cut = max([m.end() for m in re.finditer(r"\d[^()]*\)|;", seg)], default=-1)
-        s0 = prefix_s + cut if cut != -1 and cut < len(seg) - 2 else prefix_s
-        s, e = _clean_label(text, s0, start)
+        cut = max([m.end() for m in re.finditer(r"\d[^()]*\)|;", segment)], default=-1)
+        label_start = prefix_start + cut if cut != -1 and cut < len(segment) - 2 else prefix_start
+        s, e = _clean_label(text, label_start, start)
         if e > s and any(c.isalpha() for c in text[s:e]):
             return s, e
     # 3. a clause before the figure in the same sentence: "the number of children looked after had increased to"
-    ss = max(sentence[0], ls)
+    clause_start = max(sentence[0], line_start)
     best = None
-    for m in _CLAUSE.finditer(text, ss, start):
+    for m in _CLAUSE.finditer(text, clause_start, start):
         best = m.span(1)
     if best:
         return _clean_label(text, *best)
     # 4. a short heading line just above a bare figure
-    prev_end = ls - 1
+    prev_end = line_start - 1
     while prev_end > 0:
-        ps = text.rfind("\n", 0, prev_end) + 1
-        line = text[ps:prev_end]
+        previous_start = text.rfind("\n", 0, prev_end) + 1
+        line = text[previous_start:prev_end]
         if line.strip():
             if len(line.split()) <= 8 and not re.search(r"[.!?]\s*$", line.strip()):
-                return _clean_label(text, ps, prev_end)
+                return _clean_label(text, previous_start, prev_end)
             break
-        prev_end = ps - 1
+        prev_end = previous_start - 1
     return None
 
 
 def find_period(text: str, start: int, end: int, sentence: tuple[int, int], dates: list[tuple[int, int]],
                 section: tuple[int, int] | None) -> str | None:
     """Text of the DATE that the figure refers to, or None (the caller falls back to the meeting date)."""
-    s0, s1 = sentence
-    ls, le = line_bounds(text, start, end)
-    lo, hi = min(s0, ls), max(s1, le)
-    near = [(ds, de) for ds, de in dates if lo <= ds and de <= hi]
+    sentence_start, sentence_end = sentence
+    line_start, line_end = line_bounds(text, start, end)
+    lo, hi = min(sentence_start, line_start), max(sentence_end, line_end)
+    near = [(date_start, date_end) for date_start, date_end in dates if lo <= date_start and date_end <= hi]
     if near:
-        def rank(d):
-            cue = _PERIOD_CUE.search(text[max(lo, d[0] - 12) : d[0]])
-            return (0 if cue else 1, abs(d[0] - start))
+        def rank(date):
+            cue = _PERIOD_CUE.search(text[max(lo, date[0] - 12) : date[0]])
+            return (0 if cue else 1, abs(date[0] - start))
 
-        ds, de = min(near, key=rank)
-        return text[ds:de]
+        date_start, date_end = min(near, key=rank)
+        return text[date_start:date_end]
     # a governing "As at <DATE>" earlier in the section
-    sec_s = section[0] if section else max(0, start - 3000)
+    section_start = section[0] if section else max(0, start - 3000)
     governing = None
-    for ds, de in dates:
-        if sec_s <= ds < start:
-            before = text[text.rfind("\n", 0, ds) + 1 : ds]
+    for date_start, date_end in dates:
+        if section_start <= date_start < start:
+            before = text[text.rfind("\n", 0, date_start) + 1 : date_start]
             if _GOVERNING.match(before):
-                governing = (ds, de)
+                governing = (date_start, date_end)
     if governing:
         return text[governing[0] : governing[1]]
     return None
@@ -192,28 +195,29 @@ def find_comparisons(text: str, metrics: list[tuple[int, int]]) -> dict[tuple[in
     """`from A to B`: B compares to A; `B …, reduced from A`: B compares to A."""
     out = {}
     ordered = sorted(metrics)
-    for i, (s, e) in enumerate(ordered):
-        before = text[max(0, s - 12) : s].lower()
+    for position, (start, end) in enumerate(ordered):
+        before = text[max(0, start - 12) : start].lower()
         if not re.search(r"\bfrom\s+(?:around\s+|about\s+|approximately\s+)?$", before):
             continue
-        nxt = ordered[i + 1] if i + 1 < len(ordered) else None
-        if nxt and re.match(r"^\s*(?:%|per cent)?\s*(?:to|down to|up to)\s+(?:around\s+|about\s+|approximately\s+)?(?:the\s+)?$", text[e : nxt[0]], re.I):
-            out[nxt] = (s, e)
+        following = ordered[position + 1] if position + 1 < len(ordered) else None
+        if following and re.match(r"^\s*(?:%|per cent)?\s*(?:to|down to|up to)\s+(?:around\s+|about\s+|approximately\s+)?(?:the\s+)?$", text[end : following[0]], re.I):
+            out[following] = (start, end)
             continue
-        prv = ordered[i - 1] if i > 0 else None
-        if prv and "\n" not in text[prv[1] : s] and len(text[prv[1] : s]) < 120:
-            out[prv] = (s, e)
+        preceding = ordered[position - 1] if position > 0 else None
+        if preceding and "\n" not in text[preceding[1] : start] and len(text[preceding[1] : start]) < 120:
+            out[preceding] = (start, end)
     return out
 
 
 def metric_attributes(text: str, metric: tuple[int, int], sentence: tuple[int, int], dates: list[tuple[int, int]],
-                      section: tuple[int, int] | None, comparisons: dict) -> MetricAttrs:
-    ind = find_indicator(text, metric[0], metric[1], sentence)
+                      section: tuple[int, int] | None, comparisons: dict) -> MetricAttributes:
+    """Indicator, period text and compared figure of the METRIC at `metric` (start, end)."""
+    indicator_span = find_indicator(text, metric[0], metric[1], sentence)
     period = find_period(text, metric[0], metric[1], sentence, dates, section)
-    return MetricAttrs(
-        indicator=text[ind[0] : ind[1]] if ind else None,
-        indicator_start=ind[0] if ind else None,
-        indicator_end=ind[1] if ind else None,
+    return MetricAttributes(
+        indicator=text[indicator_span[0] : indicator_span[1]] if indicator_span else None,
+        indicator_start=indicator_span[0] if indicator_span else None,
+        indicator_end=indicator_span[1] if indicator_span else None,
         period_text=period,
         compare_to=comparisons.get(metric),
     )

@@ -21,6 +21,7 @@ import numpy as np
 
 PAIR_LABELS = {("PERSON", "ROLE"): "HAS_ROLE", ("PERSON", "ORG"): "AFFILIATED_WITH", ("ROLE", "ORG"): "ROLE_IN_ORG"}
 N_FEATURES = 1 << 18
+MAX_PAIR_CHARS = 250  # the widest gap between two mentions that still makes a candidate pair
 
 _TIGHT = re.compile(r"^[ \t]*(?:,|\(|–|—|-|:)[ \t]*(?:the[ \t]+)?$")  # "Name, Role" "Name (Role" "Name – Org"
 _ROLE_ORG = re.compile(r"^[ \t]*(?:of|at|for|with|within|in)(?:[ \t]+the)?[ \t]*$|^[ \t]*,[ \t]*$|^[ \t]*\([ \t]*$", re.I)
@@ -64,44 +65,47 @@ def rule_relation(text: str, head: Ent, tail: Ent, ents_between: int) -> str | N
     return None
 
 
-def candidate_pairs(text: str, ents: list[Ent], max_chars: int = 250):
+def candidate_pairs(text: str, ents: list[Ent], max_chars: int = MAX_PAIR_CHARS):
     """Typed pairs close enough to be related: same sentence/line block, or a name line and its bullet line."""
-    for i, a in enumerate(ents):
-        for j in range(i + 1, len(ents)):
-            b = ents[j]
-            if b.start - a.end > max_chars:
+    for first_index, first in enumerate(ents):
+        for second_index in range(first_index + 1, len(ents)):
+            second = ents[second_index]
+            if second.start - first.end > max_chars:
                 break
-            between = text[a.end : b.start]
+            between = text[first.end : second.start]
             if "\n\n" in between.replace("\t", "").replace(" ", "").replace("\u00a0", "") and not rule_ok_across(between):
                 continue
-            for head, tail in ((a, b), (b, a)):
+            for head, tail in ((first, second), (second, first)):
                 label = PAIR_LABELS.get((head.label, tail.label))
                 if label:
-                    yield head, tail, label, j - i - 1
+                    yield head, tail, label, second_index - first_index - 1
 
 
 def rule_ok_across(between: str) -> bool:
+    """A blank line between two mentions still allows a pair when the last line is a bullet ("· Org")."""
     lines = between.split("\n")
     return bool(lines) and _BULLET_LINE.match(lines[-1]) is not None
 
 
-def _shape(s: str) -> str:
-    s = re.sub(r"[A-Za-z]+", "w", s)
-    s = re.sub(r"\d+", "d", s)
-    s = re.sub(r"[ \t\u00a0]+", " ", s)
-    return s[:12] if len(s) <= 12 else s[:6] + "…" + s[-6:]
+def _shape(between: str) -> str:
+    """The text between two mentions with words as w, digits as d and runs of spaces as one (ends kept if long)."""
+    shape = re.sub(r"[A-Za-z]+", "w", between)
+    shape = re.sub(r"\d+", "d", shape)
+    shape = re.sub(r"[ \t\u00a0]+", " ", shape)
+    return shape[:12] if len(shape) <= 12 else shape[:6] + "…" + shape[-6:]
 
 
 def pair_features(text: str, head: Ent, tail: Ent, n_between: int) -> list[str]:
+    """Feature strings of a candidate pair (the strings are hashed, so changing one invalidates trained weights)."""
     first, second = (head, tail) if head.start < tail.start else (tail, head)
     between = text[first.end : second.start]
     words = re.findall(r"[a-z']+", between.lower())
     order = "ht" if head.start < tail.start else "th"
-    dist = min(len(between) // 10, 20)
-    feats = [
+    distance = min(len(between) // 10, 20)
+    features = [
         f"pair={head.label}>{tail.label}",
         f"order={order}",
-        f"dist={dist}",
+        f"dist={distance}",
         f"nb={min(n_between, 4)}",
         f"shape={_shape(between)}",
         f"nl={between.count(chr(10))}",
@@ -110,43 +114,48 @@ def pair_features(text: str, head: Ent, tail: Ent, n_between: int) -> list[str]:
         f"nwords={min(len(words), 10)}",
         f"pair_order_shape={head.label}{order}{_shape(between)}",
     ]
-    feats += [f"w={w}" for w in words[:8]]
-    feats += [f"pw={head.label}{order}{w}" for w in words[:6]]
+    features += [f"w={word}" for word in words[:8]]
+    features += [f"pw={head.label}{order}{word}" for word in words[:6]]
     before = text[max(0, first.start - 25) : first.start].lower()
-    feats += [f"b={w}" for w in re.findall(r"[a-z]+", before)[-3:]]
-    return feats
+    features += [f"b={word}" for word in re.findall(r"[a-z]+", before)[-3:]]
+    return features
 
 
-def hash_features(feats: list[str]) -> np.ndarray:
-    return np.array([zlib.crc32(f.encode("utf-8")) % N_FEATURES for f in feats], dtype=np.int64)
+def hash_features(features: list[str]) -> np.ndarray:
+    """Indices into the classifier's weights: CRC32 of each feature string modulo N_FEATURES."""
+    return np.array([zlib.crc32(feature.encode("utf-8")) % N_FEATURES for feature in features], dtype=np.int64)
 
 
 class PairClassifier:
     """Logistic regression over hashed pair features, trained with plain SGD (numpy only)."""
 
     def __init__(self, weights: np.ndarray | None = None, bias: float = 0.0):
-        self.w = weights if weights is not None else np.zeros(N_FEATURES, dtype=np.float32)
-        self.b = float(bias)
+        self.weights = weights if weights is not None else np.zeros(N_FEATURES, dtype=np.float32)
+        self.bias = float(bias)
 
     @property
     def is_trained(self) -> bool:
-        return bool(np.any(self.w))
+        return bool(np.any(self.weights))
 
-    def prob(self, idx: np.ndarray) -> float:
-        z = float(self.w[idx].sum()) + self.b
-        return 1.0 / (1.0 + np.exp(-max(min(z, 30.0), -30.0)))
+    def prob(self, feature_indices: np.ndarray) -> float:
+        """Probability that the pair with these hashed features is related."""
+        logit = float(self.weights[feature_indices].sum()) + self.bias
+        return 1.0 / (1.0 + np.exp(-max(min(logit, 30.0), -30.0)))
 
-    def fit(self, samples: list[tuple[np.ndarray, int]], epochs: int = 15, lr: float = 0.2, l2: float = 1e-5, seed: int = 42) -> None:
+    def fit(
+        self, samples: list[tuple[np.ndarray, int]], epochs: int = 15, lr: float = 0.2, l2: float = 1e-5, seed: int = 42
+    ) -> None:
+        """Plain SGD over (feature indices, 0/1 label) samples, in a seeded shuffled order each epoch."""
         rng = np.random.default_rng(seed)
         order = np.arange(len(samples))
         for epoch in range(epochs):
             rng.shuffle(order)
             rate = lr / (1 + epoch * 0.3)
-            for k in order:
-                idx, y = samples[k]
-                g = self.prob(idx) - y
-                self.w[idx] -= rate * (g + l2 * self.w[idx])
-                self.b -= rate * g
+            for position in order:
+                feature_indices, label = samples[position]
+                gradient = self.prob(feature_indices) - label
+                self.weights[feature_indices] -= rate * (gradient + l2 * self.weights[feature_indices])
+                self.bias -= rate * gradient
 
 
 def gold_pair_samples(records: list[dict]) -> list[tuple[np.ndarray, int]]:
@@ -158,9 +167,9 @@ def gold_pair_samples(records: list[dict]) -> list[tuple[np.ndarray, int]]:
         ents = [Ent(s["start"], s["end"], s["label"], i) for i, s in enumerate(spans)]
         by_id = {s.get("id"): (s["start"], s["end"]) for s in spans if s.get("id")}
         gold = {(by_id[r["head_id"]], by_id[r["child_id"]], r["label"]) for r in rec["relations"]}
-        for head, tail, label, nb in candidate_pairs(text, ents):
-            if rule_relation(text, head, tail, nb):
+        for head, tail, label, n_between in candidate_pairs(text, ents):
+            if rule_relation(text, head, tail, n_between):
                 continue
-            y = int(((head.start, head.end), (tail.start, tail.end), label) in gold)
-            samples.append((hash_features(pair_features(text, head, tail, nb)), y))
+            related = int(((head.start, head.end), (tail.start, tail.end), label) in gold)
+            samples.append((hash_features(pair_features(text, head, tail, n_between)), related))
     return samples

@@ -1,0 +1,110 @@
+"""`minutes_normalise`: normalised forms for every entity and attributes for every METRIC.
+
+Reads `doc.ents`, `doc._.meeting` (the meeting date dates relative periods) and `doc._.sections` (a metric's
+indicator and period are looked for within its top-level section). Writes `doc._.norms` (one dict per
+entity: start_char, end_char, label, norm) and `doc._.metrics` (one dict per METRIC: value, unit, per,
+approximate, indicator and its offsets, period as ISO, the compared figure). Pure functions do the work
+(`pipeline.normalise`, `pipeline.facts.metrics`); this component only wires them to the Doc. It has no
+rules or weights, so it has nothing to initialise or save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .. import _extensions  # noqa: F401  (registers Doc extensions)
+from ..facts.metrics import find_comparisons, metric_attributes
+from ..normalise import dates, names, numbers, orgs, roles
+from ..text import sentence_bounds
+
+
+def meeting_date(doc: Doc) -> dt.date | None:
+    """The meeting's date from `doc._.meeting`, the reference for relative dates; None when unknown."""
+    meeting = doc._.meeting or {}
+    try:
+        return dt.date.fromisoformat(meeting.get("meeting_date") or "")
+    except ValueError:
+        return None
+
+
+def top_section_bounds(doc: Doc, offset: int) -> tuple[int, int] | None:
+    """(start, end) of the top-level section containing `offset`, or None outside every section."""
+    for section in doc._.sections or []:
+        if section.get("parent") is None and section["start_char"] <= offset < section["end_char"]:
+            return section["start_char"], section["end_char"]
+    return None
+
+
+class EntityNormaliser:
+    """The `minutes_normalise` component (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str, context_chars: int):
+        self.name = name
+        self.context_chars = context_chars
+
+    def metric_row(self, doc: Doc, ent, reference: dt.date | None, date_spans, comparisons) -> tuple[dict, str | None]:
+        """The `doc._.metrics` dict for one METRIC entity, and its norm (the value as text, or None)."""
+        text, start, end = doc.text, ent.start_char, ent.end_char
+        before = text[max(0, start - self.context_chars) : start]
+        after = text[end : end + self.context_chars]
+        parsed = numbers.parse_metric(ent.text, before, after)
+        sentence = sentence_bounds(text, start, end)
+        attributes = metric_attributes(
+            text, (start, end), sentence, date_spans, top_section_bounds(doc, start), comparisons
+        )
+        period = dates.normalise_date(attributes.period_text, reference) if attributes.period_text else None
+        if period is None and reference is not None:
+            period = reference.isoformat()
+        row = {
+            "start_char": start, "end_char": end,
+            "value": parsed.value if parsed else None,
+            "unit": parsed.unit if parsed else None,
+            "per": parsed.per if parsed else None,
+            "approximate": parsed.approximate if parsed else None,
+            "indicator": attributes.indicator, "indicator_start": attributes.indicator_start,
+            "indicator_end": attributes.indicator_end,
+            "period": period,
+            "compare_to": list(attributes.compare_to) if attributes.compare_to else None,
+        }
+        return row, (f"{parsed.value:g}" if parsed else None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        reference = meeting_date(doc)
+        acronyms = orgs.find_acronym_definitions(text)
+        ents = list(doc.ents)
+        date_spans = [(ent.start_char, ent.end_char) for ent in ents if ent.label_ == "DATE"]
+        metric_spans = [(ent.start_char, ent.end_char) for ent in ents if ent.label_ == "METRIC"]
+        comparisons = find_comparisons(text, metric_spans)
+        norms, metrics = [], []
+        for ent in ents:
+            label = ent.label_
+            norm = None
+            if label == "PERSON":
+                norm = names.canonical_person(ent.text)
+            elif label == "ROLE":
+                norm = roles.normalise_role(ent.text)
+            elif label == "ORG":
+                norm = orgs.expand_acronym(ent.text, acronyms) or " ".join(ent.text.split())
+            elif label == "DATE":
+                norm = dates.normalise_date(ent.text, reference)
+            elif label == "METRIC":
+                row, norm = self.metric_row(doc, ent, reference, date_spans, comparisons)
+                metrics.append(row)
+            norms.append({"start_char": ent.start_char, "end_char": ent.end_char, "label": label, "norm": norm})
+        doc._.norms = norms
+        doc._.metrics = metrics
+        return doc
+
+
+@Language.factory(
+    "minutes_normalise",
+    default_config={"context_chars": 60},
+    requires=["doc.ents", "doc._.meeting", "doc._.sections"],
+    assigns=["doc._.norms", "doc._.metrics"],
+)
+def make_normalise(nlp: Language, name: str, context_chars: int) -> EntityNormaliser:
+    return EntityNormaliser(nlp, name, context_chars)

@@ -1,0 +1,32 @@
+"""Plain-text helpers shared by the spaCy components and the table export (no spaCy, no pipeline imports).
+
+`sentence_bounds` finds the sentence or line around a span; `minutes_normalise` uses it for metric
+attributes and `pipeline.export.rows` for the `sentence` column, so both see the same boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at ., !, ? or ; before whitespace, or at a line break (minutes are full of lists).
+SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
+# How far either side of a span the search for its sentence boundaries looks.
+MAX_SENTENCE_REACH = 600
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence or line around [start, end): minutes are full of lists, so a line break also ends one."""
+    left = start
+    for boundary in SENTENCE_END.finditer(text, max(0, start - MAX_SENTENCE_REACH), start):
+        left = boundary.end()
+    if left == start and start > MAX_SENTENCE_REACH:
+        left = start - MAX_SENTENCE_REACH
+    boundary = SENTENCE_END.search(text, end)
+    if boundary and boundary.group() != "\n":
+        right = boundary.end()
+    else:
+        right = boundary.start() if boundary else len(text)
+    right = min(right, end + MAX_SENTENCE_REACH)
+    while left < start and text[left].isspace():
+        left += 1
+    return left, max(right, end)
