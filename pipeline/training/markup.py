@@ -25,6 +25,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..paths import REPO
+
 ENTITY_LABELS = ("PERSON", "ROLE", "ORG", "DATE", "METRIC")
 RELATION_LABELS = {
     # label: (head label, tail label)
@@ -253,12 +255,11 @@ def load_ann_file(path: Path, repo_root: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     """`python -m pipeline.training.markup FILE...`: check files, print counts; exit 1 on any error."""
     argv = sys.argv[1:] if argv is None else argv
-    root = Path(__file__).resolve().parents[2]
     bad = 0
     for arg in argv:
         path = Path(arg).resolve()
         try:
-            rec = load_ann_file(path, root)
+            rec = load_ann_file(path, REPO)
         except (MarkupError, OSError, UnicodeDecodeError) as exc:
             print(f"ERROR {exc}")
             bad += 1
