@@ -36,17 +36,17 @@ VENV_DEPS := $(STAMP) $(if $(filter trf,$(MODEL)),$(VENV)/.installed-trf)
 
 # --- annotations -> DocBins -------------------------------------------------
 $(BUILD)/gold.jsonl: $(ANNOTATIONS) $(GOLD_CODE) | $(STAMP)
-	$(PY) -m pipeline.training.build --out $(BUILD)
+	$(BIN)/minutes build-gold --out $(BUILD)
 
 # --- model: trained only when annotations, configs or training code changed ----
 $(MODEL_DIR)/meta.json: $(BUILD)/gold.jsonl pipeline/configs/$(MODEL).cfg | $(VENV_DEPS)
-	$(PY) -m pipeline.training.train --model $(MODEL) --build $(BUILD) $(if $(FORCE),--force)
+	$(BIN)/minutes train --no-rebuild --model $(MODEL) --build $(BUILD) $(if $(FORCE),--force)
 
 train: $(MODEL_DIR)/meta.json  ## retrain when annotations/configs changed, evaluate, keep only a non-regressing model
 	$(MAKE) evaluate MODEL=$(MODEL)
 
 evaluate: $(STAMP) | $(MODEL_DIR)/meta.json  ## per-label scores: held-out split and seeds leave-one-out
-	$(PY) -m pipeline.training.evaluate --model $(MODEL) --build $(BUILD)
+	$(BIN)/minutes evaluate --model $(MODEL) --build $(BUILD)
 
 # order-only (|): extract trains when no model exists, but retraining is `make train`'s job
 extract: $(STAMP) | $(MODEL_DIR)/meta.json  ## run the pipeline over $(CORPUS) into $(OUT)

@@ -1,4 +1,4 @@
-"""Thin command-line entry: `minutes extract | train | evaluate | import | export | show | dictionary`.
+"""Thin command-line entry: `minutes extract | build-gold | train | evaluate | import | export | show | dictionary`.
 
 Logic lives in importable modules; each command here parses options and calls one function.
 """
@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+
+from .paths import BUILD
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract tables from UK committee minutes.")
 
@@ -53,31 +55,43 @@ def extract(
     raise typer.Exit(1 if failed or summary.stats.failed_files else 0)
 
 
+@app.command("build-gold")
+def build_gold(
+    out: Path = typer.Option(BUILD, "--out", help="Folder for gold.jsonl, the DocBins and summary.json."),
+) -> None:
+    """Check the .ann gold files and build gold.jsonl and the DocBins per split from them."""
+    from .training.build import build_gold as build
+
+    raise typer.Exit(build(out))
+
+
 @app.command()
 def train(
     model: str = typer.Option("cnn", "--model", help="cnn or trf (pipeline/configs/<model>.cfg)."),
-    build: Path = typer.Option(Path("annotations/build"), "--build", help="DocBins from `make train`'s build step."),
+    build: Path = typer.Option(BUILD, "--build", help="DocBins from `minutes build-gold`."),
     force: bool = typer.Option(False, "--force", help="Replace the current model even if a label regressed."),
+    rebuild: bool = typer.Option(True, "--rebuild/--no-rebuild",
+                                 help="Build the DocBins from the annotations first (make does it as its own step)."),
 ) -> None:
     """Train a model from the gold DocBins; keep it only if no label regresses on the fixed split."""
-    from .training.build import main as build_main
-    from .training.train import main as train_main
+    from .training.build import build_gold as build_docbins
+    from .training.train import train_model
 
-    if build_main(["--out", str(build)]) != 0:
+    if rebuild and build_docbins(build) != 0:
         raise typer.Exit(1)
-    raise typer.Exit(train_main(["--model", model, "--build", str(build)] + (["--force"] if force else [])))
+    raise typer.Exit(train_model(model, build, force=force))
 
 
 @app.command()
 def evaluate(
     model: str = typer.Option("cnn", "--model", help="cnn or trf."),
-    build: Path = typer.Option(Path("annotations/build"), "--build"),
+    build: Path = typer.Option(BUILD, "--build", help="DocBins from `minutes build-gold`."),
     loo: bool = typer.Option(True, "--loo/--no-loo", help="Also score the real seeds by leave-one-document-out."),
 ) -> None:
     """Per-label scores on the fixed held-out split and the seeds (leave-one-out); rewrites the model card."""
-    from .training.evaluate import main as evaluate_main
+    from .training.evaluate import evaluate_model
 
-    raise typer.Exit(evaluate_main(["--model", model, "--build", str(build)] + ([] if loo else ["--no-loo"])))
+    raise typer.Exit(evaluate_model(model, build, loo=loo))
 
 
 @app.command()
@@ -106,7 +120,7 @@ def show(
 @app.command("import")
 def import_annotations(
     source: Path = typer.Argument(..., help="An export: Label Studio JSON, doccano JSONL or Prodigy JSONL."),
-    fmt: str = typer.Option(..., "--from", help="labelstudio, doccano or prodigy."),
+    tool: str = typer.Option(..., "--from", help="labelstudio, doccano or prodigy."),
     out: Path = typer.Option(Path("annotations/written"), "--out", help="Folder for the converted .ann files."),
     kind: str = typer.Option("written_for_training", "--kind", help="real or written_for_training."),
     prefix: str = typer.Option("imported", "--prefix", help="File name prefix for the .ann files."),
@@ -115,19 +129,21 @@ def import_annotations(
     from .training.convert import IMPORTERS, read_json_or_jsonl, record_to_ann
     from .training.markup import parse_ann
 
-    records = IMPORTERS[fmt](read_json_or_jsonl(source), kind=kind)
+    records = IMPORTERS[tool](read_json_or_jsonl(source), kind=kind)
     out.mkdir(parents=True, exist_ok=True)
-    for i, rec in enumerate(records):
-        ann = record_to_ann(rec)
-        parse_ann(ann, f"{prefix}_{i:03d}.ann")  # the same checks as the build: a bad export stops here
-        (out / f"{prefix}_{i:03d}.ann").write_text(ann, encoding="utf-8")
+    for number, record in enumerate(records):
+        ann = record_to_ann(record)
+        name = f"{prefix}_{number:03d}.ann"
+        parse_ann(ann, name)  # the same checks as the build: a bad export stops here
+        (out / name).write_text(ann, encoding="utf-8")
     typer.echo(f"wrote {len(records)} .ann files to {out}")
 
 
 @app.command("export")
 def export_predictions(
     tables: Path = typer.Option(Path("data/extracted"), "--tables", help="Extracted tables."),
-    fmt: str = typer.Option("prodigy", "--format", help="prodigy (JSONL) or labelstudio (JSON tasks with predictions)."),
+    tool: str = typer.Option("prodigy", "--format",
+                             help="prodigy (JSONL) or labelstudio (JSON tasks with predictions)."),
     out: Path = typer.Option(..., "--out", help="File to write."),
 ) -> None:
     """Export the pipeline's predictions for correction in Prodigy or Label Studio."""
@@ -136,10 +152,12 @@ def export_predictions(
     from .training.convert import predictions_from_tables, to_label_studio, to_prodigy
 
     records = predictions_from_tables(tables)
-    if fmt == "prodigy":
-        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in to_prodigy(records)), encoding="utf-8")
+    if tool == "prodigy":
+        jsonl = "".join(json.dumps(task, ensure_ascii=False) + "\n" for task in to_prodigy(records))
+        out.write_text(jsonl, encoding="utf-8")
     else:
-        out.write_text(json.dumps(to_label_studio(records, predictions=True), ensure_ascii=False, indent=1), encoding="utf-8")
+        tasks = to_label_studio(records, predictions=True)
+        out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
     typer.echo(f"wrote {len(records)} documents to {out}")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -11,9 +10,9 @@ from pipeline.training.convert import (
     from_doccano, from_label_studio, from_prodigy, predictions_from_tables, record_to_ann, to_doccano,
     to_label_studio, to_prodigy,
 )
+from pipeline.paths import REPO
 from pipeline.training.markup import parse_ann
 
-REPO = Path(__file__).resolve().parents[1]
 ANN = """@meta council="Kent County Council" committee="Cabinet" layout=printed
 @@@
 The Chair welcomed {{PERSON#p1|Sally Allen}}, {{ROLE#r1|Director of Finance}} of {{ORG#o1|Kent County Council}}.

@@ -21,10 +21,10 @@ import spacy  # noqa: E402
 from spacy.training import Example  # noqa: E402
 from spacy.util import load_config, load_model_from_config  # noqa: E402
 
+from pipeline.paths import CONFIGS  # noqa: E402
 from pipeline.training.train import config_overrides  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-CFG = REPO / "pipeline" / "configs" / "trf.cfg"
+CFG = CONFIGS / "trf.cfg"
 
 EXAMPLES = [
     ("Cllr Jane Smith chaired the meeting on 3 March 2024.",

@@ -27,70 +27,74 @@ def _assign_ids(record: dict) -> dict[int, str]:
     prefix = {"PERSON": "p", "ROLE": "r", "ORG": "o", "DATE": "d", "METRIC": "m"}
     counters: dict[str, int] = {}
     ids = {}
-    for i, sp in enumerate(record["spans"]):
-        ident = sp.get("id")
+    for i, span in enumerate(record["spans"]):
+        ident = span.get("id")
         if not ident:
-            counters[sp["label"]] = counters.get(sp["label"], 0) + 1
-            ident = f"{prefix[sp['label']]}x{counters[sp['label']]}"
+            counters[span["label"]] = counters.get(span["label"], 0) + 1
+            ident = f"{prefix[span['label']]}x{counters[span['label']]}"
         ids[i] = ident
     return ids
 
 
 def _quote(value) -> str:
-    s = str(value)
-    return shlex.quote(s) if re.search(r"[\s\"'\\]", s) else s
+    """The value as a markup attribute: shell-quoted when it holds spaces, quotes or backslashes."""
+    text = str(value)
+    return shlex.quote(text) if re.search(r"[\s\"'\\]", text) else text
 
 
 def record_to_ann(record: dict) -> str:
     """Inline-markup `.ann` text for a record; `parse_ann` of the result gives the record back."""
     text = record["text"]
-    spans = sorted(enumerate(record["spans"]), key=lambda x: (x[1]["start"], x[1]["end"]))
+    spans = sorted(enumerate(record["spans"]), key=lambda numbered: (numbered[1]["start"], numbered[1]["end"]))
     ids = _assign_ids(record)
-    used = {r["head_id"] for r in record.get("relations", [])} | {r["child_id"] for r in record.get("relations", [])}
-    used |= {a["span_id"] for a in record.get("attendance", [])} | {m["span_id"] for m in record.get("metrics", [])}
+    relations = record.get("relations", [])
+    used = {rel["head_id"] for rel in relations} | {rel["child_id"] for rel in relations}
+    used |= {row["span_id"] for row in record.get("attendance", []) + record.get("metrics", [])}
     out, pos = [], 0
-    for i, sp in spans:
-        if sp["start"] < pos:
-            raise ValueError(f"overlapping spans at {sp['start']}: inline markup cannot nest")
-        out.append(text[pos : sp["start"]])
-        ident = sp.get("id") or ids[i]
-        show_id = ident in used or sp["label"] == "METRIC"
-        out.append(f"{{{{{sp['label']}{'#' + ident if show_id else ''}|{text[sp['start']:sp['end']]}}}}}")
-        pos = sp["end"]
+    for i, span in spans:
+        if span["start"] < pos:
+            raise ValueError(f"overlapping spans at {span['start']}: inline markup cannot nest")
+        out.append(text[pos : span["start"]])
+        ident = span.get("id") or ids[i]
+        show_id = ident in used or span["label"] == "METRIC"
+        out.append(f"{{{{{span['label']}{'#' + ident if show_id else ''}|{text[span['start']:span['end']]}}}}}")
+        pos = span["end"]
     out.append(text[pos:])
     meta = record.get("meta", {})
-    head = " ".join(f"{k}={_quote(meta[k])}" for k in ("kind", "source", "council", "committee", "layout") if meta.get(k))
+    head = " ".join(f"{key}={_quote(meta[key])}" for key in ("kind", "source", "council", "committee", "layout")
+                    if meta.get(key))
     lines = [f"@meta {head}".rstrip(), "@@@", "".join(out), "@@@"]
-    for r in record.get("relations", []):
-        lines.append(f"@rel {r['head_id']} {r['label']} {r['child_id']}")
-    span_text = {sp.get("id"): sp["text"] for sp in record["spans"]}
-    for a in record.get("attendance", []):
+    for rel in relations:
+        lines.append(f"@rel {rel['head_id']} {rel['label']} {rel['child_id']}")
+    span_text = {span.get("id"): span["text"] for span in record["spans"]}
+    for row in record.get("attendance", []):
         extra = ""
-        if a["person"] != span_text.get(a["span_id"]):
-            extra += f" name={_quote(a['person'])}"
-        lines.append(f"@att {a['span_id']} {a['status']}{extra}")
-    for m in record.get("metrics", []):
-        parts = [f"@metric {m['span_id']} value={m['value']:g} unit={m['unit']}"]
-        if m.get("per"):
-            parts.append(f"per={m['per']:g}")
-        if m.get("indicator"):
-            parts.append(f"indicator={_quote(m['indicator'])}")
-        if m.get("period"):
-            parts.append(f"period={m['period']}")
-        if m.get("compare_to"):
-            parts.append(f"compare={m['compare_to']}")
+        if row["person"] != span_text.get(row["span_id"]):
+            extra += f" name={_quote(row['person'])}"
+        lines.append(f"@att {row['span_id']} {row['status']}{extra}")
+    for metric in record.get("metrics", []):
+        parts = [f"@metric {metric['span_id']} value={metric['value']:g} unit={metric['unit']}"]
+        if metric.get("per"):
+            parts.append(f"per={metric['per']:g}")
+        if metric.get("indicator"):
+            parts.append(f"indicator={_quote(metric['indicator'])}")
+        if metric.get("period"):
+            parts.append(f"period={metric['period']}")
+        if metric.get("compare_to"):
+            parts.append(f"compare={metric['compare_to']}")
         lines.append(" ".join(parts))
     return "\n".join(lines) + "\n"
 
 
 def _check(record: dict) -> dict:
-    for sp in record["spans"]:
-        if sp["label"] not in ENTITY_LABELS:
-            raise ValueError(f"unknown entity label {sp['label']!r}")
-        sp["text"] = record["text"][sp["start"] : sp["end"]]
-    for r in record["relations"]:
-        if r["label"] not in RELATION_LABELS:
-            raise ValueError(f"unknown relation label {r['label']!r}")
+    """Reject unknown labels, fill each span's text and the optional record fields."""
+    for span in record["spans"]:
+        if span["label"] not in ENTITY_LABELS:
+            raise ValueError(f"unknown entity label {span['label']!r}")
+        span["text"] = record["text"][span["start"] : span["end"]]
+    for rel in record["relations"]:
+        if rel["label"] not in RELATION_LABELS:
+            raise ValueError(f"unknown relation label {rel['label']!r}")
     record.setdefault("attendance", [])
     record.setdefault("metrics", [])
     record.setdefault("meta", {})
@@ -107,16 +111,17 @@ def from_label_studio(tasks: list[dict], kind: str = "written_for_training") -> 
         text = task["data"]["text"]
         results = (task.get("annotations") or [{}])[-1].get("result", [])
         spans, relations = [], []
-        for res in results:
-            if res.get("type") == "labels":
-                v = res["value"]
-                spans.append({"start": v["start"], "end": v["end"], "label": v["labels"][0], "id": res["id"]})
-        for res in results:
-            if res.get("type") == "relation":
-                head, child = res["from_id"], res["to_id"]
-                if res.get("direction") == "left":
+        for result in results:
+            if result.get("type") == "labels":
+                value = result["value"]
+                spans.append({"start": value["start"], "end": value["end"], "label": value["labels"][0],
+                              "id": result["id"]})
+        for result in results:
+            if result.get("type") == "relation":
+                head, child = result["from_id"], result["to_id"]
+                if result.get("direction") == "left":
                     head, child = child, head
-                relations.append({"head_id": head, "child_id": child, "label": (res.get("labels") or [""])[0]})
+                relations.append({"head_id": head, "child_id": child, "label": (result.get("labels") or [""])[0]})
         meta = {"kind": kind, **(task["data"].get("meta") or {})}
         records.append(_check({"text": text, "spans": spans, "relations": relations, "meta": meta}))
     return records
@@ -125,16 +130,19 @@ def from_label_studio(tasks: list[dict], kind: str = "written_for_training") -> 
 def to_label_studio(records: list[dict], predictions: bool = False, model_version: str = "") -> list[dict]:
     """Label Studio tasks; with predictions=True the spans go in `predictions` for correction."""
     tasks = []
-    for rec in records:
-        ids = _assign_ids(rec)
+    for record in records:
+        ids = _assign_ids(record)
+        text = record["text"]
         result = [
-            {"id": sp.get("id") or ids[i], "type": "labels", "from_name": "label", "to_name": "text",
-             "value": {"start": sp["start"], "end": sp["end"], "text": rec["text"][sp["start"]:sp["end"]], "labels": [sp["label"]]}}
-            for i, sp in enumerate(rec["spans"])
+            {"id": span.get("id") or ids[i], "type": "labels", "from_name": "label", "to_name": "text",
+             "value": {"start": span["start"], "end": span["end"], "text": text[span["start"]:span["end"]],
+                       "labels": [span["label"]]}}
+            for i, span in enumerate(record["spans"])
         ]
-        result += [{"type": "relation", "from_id": r["head_id"], "to_id": r["child_id"], "direction": "right", "labels": [r["label"]]}
-                   for r in rec.get("relations", [])]
-        task = {"data": {"text": rec["text"], "meta": rec.get("meta", {})}}
+        result += [{"type": "relation", "from_id": rel["head_id"], "to_id": rel["child_id"], "direction": "right",
+                    "labels": [rel["label"]]}
+                   for rel in record.get("relations", [])]
+        task = {"data": {"text": text, "meta": record.get("meta", {})}}
         if predictions:
             task["predictions"] = [{"model_version": model_version, "result": result}]
         else:
@@ -147,36 +155,41 @@ def to_label_studio(records: list[dict], predictions: bool = False, model_versio
 
 
 def from_doccano(lines: list[dict], kind: str = "written_for_training") -> list[dict]:
+    """doccano JSONL rows (entities/relations, or the older `label` list) -> records."""
     records = []
     for row in lines:
         text = row["text"]
         spans, relations = [], []
         if "entities" in row:
-            for e in row["entities"]:
-                spans.append({"start": e["start_offset"], "end": e["end_offset"], "label": e["label"], "id": f"e{e['id']}"})
-            for r in row.get("relations", []):
-                relations.append({"head_id": f"e{r['from_id']}", "child_id": f"e{r['to_id']}", "label": r["type"]})
+            for entity in row["entities"]:
+                spans.append({"start": entity["start_offset"], "end": entity["end_offset"], "label": entity["label"],
+                              "id": f"e{entity['id']}"})
+            for rel in row.get("relations", []):
+                relations.append({"head_id": f"e{rel['from_id']}", "child_id": f"e{rel['to_id']}",
+                                  "label": rel["type"]})
         else:  # older doccano: "label": [[start, end, "LABEL"], ...]
-            for i, (s, e, lab) in enumerate(row.get("label", [])):
-                spans.append({"start": s, "end": e, "label": lab, "id": f"e{i}"})
+            for i, (start, end, label) in enumerate(row.get("label", [])):
+                spans.append({"start": start, "end": end, "label": label, "id": f"e{i}"})
         meta = {"kind": kind, **(row.get("meta") or {})}
         records.append(_check({"text": text, "spans": spans, "relations": relations, "meta": meta}))
     return records
 
 
 def to_doccano(records: list[dict]) -> list[dict]:
+    """Records -> doccano JSONL rows (entities numbered from 1, relations by those numbers)."""
     out = []
-    for rec in records:
-        ids = _assign_ids(rec)
-        num = {ids[i]: i + 1 for i in range(len(rec["spans"]))}
-        num.update({sp.get("id"): i + 1 for i, sp in enumerate(rec["spans"]) if sp.get("id")})
+    for record in records:
+        ids = _assign_ids(record)
+        number = {ids[i]: i + 1 for i in range(len(record["spans"]))}
+        number.update({span.get("id"): i + 1 for i, span in enumerate(record["spans"]) if span.get("id")})
         out.append({
-            "text": rec["text"],
-            "entities": [{"id": i + 1, "label": sp["label"], "start_offset": sp["start"], "end_offset": sp["end"]}
-                         for i, sp in enumerate(rec["spans"])],
-            "relations": [{"id": k + 1, "from_id": num[r["head_id"]], "to_id": num[r["child_id"]], "type": r["label"]}
-                          for k, r in enumerate(rec.get("relations", []))],
-            "meta": rec.get("meta", {}),
+            "text": record["text"],
+            "entities": [{"id": i + 1, "label": span["label"], "start_offset": span["start"], "end_offset": span["end"]}
+                         for i, span in enumerate(record["spans"])],
+            "relations": [{"id": k + 1, "from_id": number[rel["head_id"]], "to_id": number[rel["child_id"]],
+                           "type": rel["label"]}
+                          for k, rel in enumerate(record.get("relations", []))],
+            "meta": record.get("meta", {}),
         })
     return out
 
@@ -190,12 +203,13 @@ def from_prodigy(lines: list[dict], kind: str = "written_for_training") -> list[
     for row in lines:
         if row.get("answer", "accept") != "accept":
             continue
-        spans = [{"start": s["start"], "end": s["end"], "label": s["label"], "id": s.get("id") or f"s{i}"}
-                 for i, s in enumerate(row.get("spans", []))]
-        by_offsets = {(s["start"], s["end"]): s["id"] for s in spans}
-        relations = [{"head_id": by_offsets[(r["head_span"]["start"], r["head_span"]["end"])],
-                      "child_id": by_offsets[(r["child_span"]["start"], r["child_span"]["end"])], "label": r["label"]}
-                     for r in row.get("relations", [])]
+        spans = [{"start": span["start"], "end": span["end"], "label": span["label"], "id": span.get("id") or f"s{i}"}
+                 for i, span in enumerate(row.get("spans", []))]
+        by_offsets = {(span["start"], span["end"]): span["id"] for span in spans}
+        relations = [{"head_id": by_offsets[(rel["head_span"]["start"], rel["head_span"]["end"])],
+                      "child_id": by_offsets[(rel["child_span"]["start"], rel["child_span"]["end"])],
+                      "label": rel["label"]}
+                     for rel in row.get("relations", [])]
         meta = {"kind": kind, **(row.get("meta") or {})}
         records.append(_check({"text": row["text"], "spans": spans, "relations": relations, "meta": meta,
                                "attendance": row.get("attendance", []), "metrics": row.get("metrics", [])}))
@@ -203,18 +217,19 @@ def from_prodigy(lines: list[dict], kind: str = "written_for_training") -> list[
 
 
 def to_prodigy(records: list[dict], nlp=None) -> list[dict]:
+    """Records -> Prodigy JSONL tasks (tokens and token offsets added, every span with an id)."""
     from ..tokenizer import blank_nlp
     from .build import add_tokens
 
     nlp = nlp or blank_nlp()
     out = []
-    for rec in records:
-        rec = json.loads(json.dumps(rec))
-        ids = _assign_ids(rec)
-        for i, sp in enumerate(rec["spans"]):
-            sp.setdefault("id", ids[i])
-            sp["id"] = sp["id"] or ids[i]
-        out.append(add_tokens(nlp, rec) | {"answer": "accept"})
+    for record in records:
+        record = json.loads(json.dumps(record))
+        ids = _assign_ids(record)
+        for i, span in enumerate(record["spans"]):
+            span.setdefault("id", ids[i])
+            span["id"] = span["id"] or ids[i]
+        out.append(add_tokens(nlp, record) | {"answer": "accept"})
     return out
 
 
@@ -226,24 +241,28 @@ def predictions_from_tables(out_dir: str | Path, doc_ids: list[str] | None = Non
     from ..analysis import connect
 
     con = connect(out_dir)
-    docs = con.execute("select doc_id, source_path, council, committee, text from documents order by doc_id").df()
-    ents = con.execute("select doc_id, entity_id, label, start_char, end_char from entities").df()
-    rels = con.execute("select doc_id, label, head_id, tail_id from relations").df()
+    documents = con.execute("select doc_id, source_path, council, committee, text from documents order by doc_id").df()
+    entities = con.execute("select doc_id, entity_id, label, start_char, end_char from entities").df()
+    relation_rows = con.execute("select doc_id, label, head_id, tail_id from relations").df()
     records = []
-    for d in docs.itertuples():
-        if doc_ids and d.doc_id not in doc_ids:
+    for document in documents.itertuples():
+        if doc_ids and document.doc_id not in doc_ids:
             continue
-        e = ents[ents.doc_id == d.doc_id].sort_values("start_char")
-        spans = [{"start": int(r.start_char), "end": int(r.end_char), "label": r.label, "id": r.entity_id.split(":")[-1]}
-                 for r in e.itertuples()]
-        r = rels[rels.doc_id == d.doc_id]
-        relations = [{"head_id": x.head_id.split(":")[-1], "child_id": x.tail_id.split(":")[-1], "label": x.label} for x in r.itertuples()]
-        meta = {"kind": "real", "source": d.source_path, "council": d.council, "committee": d.committee, "doc_id": d.doc_id}
-        records.append(_check({"text": d.text, "spans": spans, "relations": relations, "meta": meta}))
+        doc_entities = entities[entities.doc_id == document.doc_id].sort_values("start_char")
+        spans = [{"start": int(entity.start_char), "end": int(entity.end_char), "label": entity.label,
+                  "id": entity.entity_id.split(":")[-1]}
+                 for entity in doc_entities.itertuples()]
+        doc_relations = relation_rows[relation_rows.doc_id == document.doc_id]
+        relations = [{"head_id": rel.head_id.split(":")[-1], "child_id": rel.tail_id.split(":")[-1], "label": rel.label}
+                     for rel in doc_relations.itertuples()]
+        meta = {"kind": "real", "source": document.source_path, "council": document.council,
+                "committee": document.committee, "doc_id": document.doc_id}
+        records.append(_check({"text": document.text, "spans": spans, "relations": relations, "meta": meta}))
     return records
 
 
 def read_json_or_jsonl(path: Path):
+    """A JSON list (Label Studio) or one JSON object per line (doccano, Prodigy)."""
     text = Path(path).read_text(encoding="utf-8")
     if text.lstrip().startswith("["):
         return json.loads(text)

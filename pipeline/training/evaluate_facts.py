@@ -1,101 +1,109 @@
-"""Scores for the facts analysts use: relations (on predicted entities), attendance, metric attributes."""
+"""Scores for the facts analysts use: relations (on predicted entities), attendance, metric attributes.
+
+Pure functions over gold records and predicted Docs, built on the entity scoring in `scoring`.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from .evaluate import count_matches, prf, summarise
+from ..normalise.numbers import parse_metric
+from .scoring import count_matches, prf, summarise
 
 REL_LABELS = ("HAS_ROLE", "AFFILIATED_WITH", "ROLE_IN_ORG")
 STATUSES = ("present", "apologies", "substitute", "in_attendance", "chair")
 
 
-def _words(s: str | None) -> set[str]:
-    return set((s or "").casefold().replace("’", "'").split())
+def _casefolded_words(text: str | None) -> set[str]:
+    return set((text or "").casefold().replace("’", "'").split())
 
 
 def score_relations(records, docs) -> dict:
     """A predicted relation counts when both mentions match gold spans exactly and the label agrees."""
     counts = defaultdict(lambda: [0, 0, 0])
-    by_evidence = defaultdict(lambda: [0, 0])
-    for rec, doc in zip(records, docs):
-        spans = {s["id"]: (s["start"], s["end"]) for s in rec["spans"] if s.get("id")}
-        gold = {(spans[r["head_id"]], spans[r["child_id"]], r["label"]) for r in rec["relations"]}
-        pred_rows = doc._.relations or []
-        pred = {(tuple(r["head"]), tuple(r["tail"]), r["label"]) for r in pred_rows}
+    by_evidence = defaultdict(lambda: [0, 0])  # evidence kind -> [correct, predicted]
+    for record, doc in zip(records, docs):
+        offsets = {span["id"]: (span["start"], span["end"]) for span in record["spans"] if span.get("id")}
+        gold = {(offsets[rel["head_id"]], offsets[rel["child_id"]], rel["label"]) for rel in record["relations"]}
+        predicted_rows = doc._.relations or []
+        pred = {(tuple(row["head"]), tuple(row["tail"]), row["label"]) for row in predicted_rows}
         count_matches(gold, pred, counts)
-        for r in pred_rows:
-            kind = "model" if r["evidence"] == "model" else "rule"
-            by_evidence[kind][0] += (tuple(r["head"]), tuple(r["tail"]), r["label"]) in gold
+        for row in predicted_rows:
+            kind = "model" if row["evidence"] == "model" else "rule"
+            by_evidence[kind][0] += (tuple(row["head"]), tuple(row["tail"]), row["label"]) in gold
             by_evidence[kind][1] += 1
     out = summarise(counts, REL_LABELS)
-    out["precision_by_evidence"] = {k: {"correct": v[0], "predicted": v[1], "precision": round(v[0] / v[1], 4) if v[1] else 0.0}
-                                    for k, v in by_evidence.items()}
+    out["precision_by_evidence"] = {
+        kind: {"correct": correct, "predicted": predicted, "precision": _ratio(correct, predicted)}
+        for kind, (correct, predicted) in by_evidence.items()
+    }
     return out
 
 
 def score_attendance(records, docs) -> dict:
     """(person, status) pairs; names compared casefolded. Also person-only F1 (status ignored)."""
     counts = defaultdict(lambda: [0, 0, 0])
-    names = [0, 0, 0]
-    for rec, doc in zip(records, docs):
-        gold = {(a["person"].casefold(), a["status"]) for a in rec.get("attendance", [])}
-        pred = {(a["person"].casefold(), a["status"]) for a in (doc._.attendance or [])}
+    name_counts = [0, 0, 0]  # true positives, false positives, false negatives of names alone
+    for record, doc in zip(records, docs):
+        gold = {(row["person"].casefold(), row["status"]) for row in record.get("attendance", [])}
+        pred = {(row["person"].casefold(), row["status"]) for row in (doc._.attendance or [])}
         count_matches(gold, pred, counts)
-        gn, pn = {g[0] for g in gold}, {p[0] for p in pred}
-        names[0] += len(gn & pn)
-        names[1] += len(pn - gn)
-        names[2] += len(gn - pn)
+        gold_names, predicted_names = {person for person, _ in gold}, {person for person, _ in pred}
+        name_counts[0] += len(gold_names & predicted_names)
+        name_counts[1] += len(predicted_names - gold_names)
+        name_counts[2] += len(gold_names - predicted_names)
     out = summarise(counts, STATUSES)
-    out["person_only"] = prf(*names)
+    out["person_only"] = prf(*name_counts)
     return out
+
+
+def _ratio(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
 
 
 def score_metrics(records, docs) -> dict:
     """Gold METRIC mentions: found exactly by NER, and for those, value/unit/indicator/period agreement."""
-    from ..normalise.numbers import parse_metric
-
-    n_gold = found = value_ok = unit_ok = ind_exact = ind_overlap = ind_n = period_ok = 0
+    n_gold = found = value_ok = unit_ok = indicator_exact = indicator_overlap = with_indicator = period_ok = 0
     parser_value_ok = parser_unit_ok = 0
-    for rec, doc in zip(records, docs):
-        text = rec["text"]
-        pred = {(m["start_char"], m["end_char"]): m for m in (doc._.metrics or [])}
-        for g in rec.get("metrics", []):
+    for record, doc in zip(records, docs):
+        text = record["text"]
+        predicted = {(row["start_char"], row["end_char"]): row for row in (doc._.metrics or [])}
+        for gold in record.get("metrics", []):
             n_gold += 1
-            parsed = parse_metric(g["text"], text[max(0, g["start"] - 60) : g["start"]], text[g["end"] : g["end"] + 60])
+            before, after = text[max(0, gold["start"] - 60) : gold["start"]], text[gold["end"] : gold["end"] + 60]
+            parsed = parse_metric(gold["text"], before, after)
             if parsed:
-                parser_value_ok += abs(parsed.value - g["value"]) < 1e-6
-                parser_unit_ok += parsed.unit == g["unit"]
-            p = pred.get((g["start"], g["end"]))
-            if p is None:
+                parser_value_ok += abs(parsed.value - gold["value"]) < 1e-6
+                parser_unit_ok += parsed.unit == gold["unit"]
+            pred = predicted.get((gold["start"], gold["end"]))
+            if pred is None:
                 continue
             found += 1
-            value_ok += p["value"] is not None and abs(p["value"] - g["value"]) < 1e-6
-            unit_ok += p["unit"] == g["unit"]
-            period_ok += (p.get("period") or None) == (g.get("period") or None)
-            if g.get("indicator"):
-                ind_n += 1
-                ind_exact += (p.get("indicator") or "").casefold() == g["indicator"].casefold()
-                gw, pw = _words(g["indicator"]), _words(p.get("indicator"))
-                ind_overlap += bool(gw and pw and len(gw & pw) / len(gw | pw) >= 0.5)
-
-    def r(a, b):
-        return round(a / b, 4) if b else 0.0
-
+            value_ok += pred["value"] is not None and abs(pred["value"] - gold["value"]) < 1e-6
+            unit_ok += pred["unit"] == gold["unit"]
+            period_ok += (pred.get("period") or None) == (gold.get("period") or None)
+            if gold.get("indicator"):
+                with_indicator += 1
+                indicator_exact += (pred.get("indicator") or "").casefold() == gold["indicator"].casefold()
+                gold_words = _casefolded_words(gold["indicator"])
+                predicted_words = _casefolded_words(pred.get("indicator"))
+                shared = len(gold_words & predicted_words) / len(gold_words | predicted_words) if gold_words else 0
+                indicator_overlap += bool(gold_words and predicted_words and shared >= 0.5)
     return {
         "gold_metrics": n_gold,
-        "found_by_ner": r(found, n_gold),
-        "value_exact": r(value_ok, found),
-        "unit_exact": r(unit_ok, found),
-        "indicator_exact": r(ind_exact, ind_n),
-        "indicator_overlap": r(ind_overlap, ind_n),
-        "period_exact": r(period_ok, found),
-        "value_exact_on_gold_spans": r(parser_value_ok, n_gold),
-        "unit_exact_on_gold_spans": r(parser_unit_ok, n_gold),
+        "found_by_ner": _ratio(found, n_gold),
+        "value_exact": _ratio(value_ok, found),
+        "unit_exact": _ratio(unit_ok, found),
+        "indicator_exact": _ratio(indicator_exact, with_indicator),
+        "indicator_overlap": _ratio(indicator_overlap, with_indicator),
+        "period_exact": _ratio(period_ok, found),
+        "value_exact_on_gold_spans": _ratio(parser_value_ok, n_gold),
+        "unit_exact_on_gold_spans": _ratio(parser_unit_ok, n_gold),
     }
 
 
 def score_facts(records, docs) -> dict:
+    """Relations, attendance and metric scores for documents the full pipeline has annotated."""
     return {
         "relations": score_relations(records, docs),
         "attendance": score_attendance(records, docs),

@@ -25,6 +25,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..paths import REPO
+
 ENTITY_LABELS = ("PERSON", "ROLE", "ORG", "DATE", "METRIC")
 RELATION_LABELS = {
     # label: (head label, tail label)
@@ -64,12 +66,13 @@ def split_for(name: str) -> str:
     return "dev" if bucket < HELD_OUT_FRACTION + DEV_FRACTION else "train"
 
 
-def _kv(tokens: list[str], where: str) -> dict[str, str]:
+def _key_values(tokens: list[str], where: str) -> dict[str, str]:
+    """`key=value` tokens as a dict; anything else is a MarkupError."""
     out = {}
-    for tok in tokens:
-        if "=" not in tok:
-            raise MarkupError(f"{where}: expected key=value, got {tok!r}")
-        key, value = tok.split("=", 1)
+    for token in tokens:
+        if "=" not in token:
+            raise MarkupError(f"{where}: expected key=value, got {token!r}")
+        key, value = token.split("=", 1)
         out[key] = value
     return out
 
@@ -80,13 +83,13 @@ def strip_markup(body: str, where: str) -> tuple[str, list[Span]]:
     spans: list[Span] = []
     pos = 0
     length = 0
-    for m in INLINE_RE.finditer(body):
-        chunk = body[pos : m.start()]
+    for match in INLINE_RE.finditer(body):
+        chunk = body[pos : match.start()]
         if "{{" in chunk or "}}" in chunk:
             raise MarkupError(f"{where}: unbalanced '{{{{' or '}}}}' near {chunk[-60:]!r}")
         out.append(chunk)
         length += len(chunk)
-        label, ident, text = m.group(1), m.group(2), m.group(3)
+        label, ident, text = match.group(1), match.group(2), match.group(3)
         if label not in ENTITY_LABELS:
             raise MarkupError(f"{where}: unknown label {label!r} on {text!r}")
         if not text or text != text.strip():
@@ -96,7 +99,7 @@ def strip_markup(body: str, where: str) -> tuple[str, list[Span]]:
         spans.append(Span(length, length + len(text), label, text, ident))
         out.append(text)
         length += len(text)
-        pos = m.end()
+        pos = match.end()
     tail = body[pos:]
     if "{{" in tail or "}}" in tail:
         raise MarkupError(f"{where}: unbalanced '{{{{' or '}}}}' near {tail[:60]!r}")
@@ -106,10 +109,10 @@ def strip_markup(body: str, where: str) -> tuple[str, list[Span]]:
 
 def _find_indicator(text: str, indicator: str, near: int, where: str) -> tuple[int, int]:
     """The occurrence of `indicator` closest to the metric (indicators are words in the text)."""
-    hits = [m.start() for m in re.finditer(re.escape(indicator), text)]
+    hits = [match.start() for match in re.finditer(re.escape(indicator), text)]
     if not hits:
         raise MarkupError(f"{where}: indicator {indicator!r} does not occur in the text")
-    best = min(hits, key=lambda s: abs(s - near))
+    best = min(hits, key=lambda hit: abs(hit - near))
     return best, best + len(indicator)
 
 
@@ -126,7 +129,7 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
     meta: dict = {}
     for line in lines[:first]:
         if line.startswith("@meta"):
-            meta.update(_kv(shlex.split(line[len("@meta") :]), f"{name} @meta"))
+            meta.update(_key_values(shlex.split(line[len("@meta") :]), f"{name} @meta"))
         elif line.strip() and not line.startswith("#"):
             raise MarkupError(f"{name}: unexpected line before the body: {line[:60]!r}")
     body = "\n".join(lines[first + 1 : last])
@@ -136,31 +139,32 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
     if kind not in ("real", "written_for_training"):
         raise MarkupError(f"{name}: meta kind must be real or written_for_training, not {kind!r}")
     if kind == "real":
-        src = meta.get("source")
-        if not src:
+        source_path = meta.get("source")
+        if not source_path:
             raise MarkupError(f"{name}: a real document needs meta source=<path of the file>")
         if repo_root is not None:
-            original = (repo_root / src).read_bytes().decode("utf-8")
+            original = (repo_root / source_path).read_bytes().decode("utf-8")
             if original != text:
                 i = next((k for k, (a, b) in enumerate(zip(original, text)) if a != b), min(len(original), len(text)))
                 raise MarkupError(
-                    f"{name}: text differs from {src} at char {i}: "
+                    f"{name}: text differs from {source_path} at char {i}: "
                     f"source {original[max(0, i - 30):i + 30]!r} vs markup {text[max(0, i - 30):i + 30]!r}"
                 )
     by_id: dict[str, Span] = {}
-    for sp in spans:
-        if sp.id:
-            if sp.id in by_id:
-                raise MarkupError(f"{name}: id {sp.id!r} used twice")
-            by_id[sp.id] = sp
+    for span in spans:
+        if span.id:
+            if span.id in by_id:
+                raise MarkupError(f"{name}: id {span.id!r} used twice")
+            by_id[span.id] = span
 
-    def ref(ident: str, where: str, label: str | None = None) -> Span:
+    def span_by_id(ident: str, where: str, label: str | None = None) -> Span:
+        """The span with this id, checked to carry `label` when one is given."""
         if ident not in by_id:
             raise MarkupError(f"{name}: {where} names unknown id {ident!r}")
-        sp = by_id[ident]
-        if label and sp.label != label:
-            raise MarkupError(f"{name}: {where}: {ident!r} is {sp.label}, expected {label}")
-        return sp
+        span = by_id[ident]
+        if label and span.label != label:
+            raise MarkupError(f"{name}: {where}: {ident!r} is {span.label}, expected {label}")
+        return span
 
     relations, attendance, metrics = [], [], []
     for lineno, line in enumerate(lines[last + 1 :], start=last + 2):
@@ -171,28 +175,28 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
             parts = shlex.split(line)
         except ValueError as exc:
             raise MarkupError(f"{where}: {exc}") from None
-        cmd = parts[0]
-        if cmd == "@rel":
+        directive = parts[0]
+        if directive == "@rel":
             if len(parts) != 4 or parts[2] not in RELATION_LABELS:
                 raise MarkupError(f"{where}: expected '@rel HEAD_ID LABEL TAIL_ID', got {line!r}")
             head_label, tail_label = RELATION_LABELS[parts[2]]
-            head, tail = ref(parts[1], where, head_label), ref(parts[3], where, tail_label)
+            head, tail = span_by_id(parts[1], where, head_label), span_by_id(parts[3], where, tail_label)
             relations.append({"head_id": head.id, "child_id": tail.id, "label": parts[2]})
-        elif cmd == "@att":
+        elif directive == "@att":
             if len(parts) < 3 or parts[2] not in ATTENDANCE_STATUSES:
                 raise MarkupError(f"{where}: expected '@att PERSON_ID STATUS [name=..] [role=ID] [org=ID]'")
-            person = ref(parts[1], where, "PERSON")
-            extra = _kv(parts[3:], where)
+            person = span_by_id(parts[1], where, "PERSON")
+            extra = _key_values(parts[3:], where)
             row = {"span_id": person.id, "person": extra.get("name", person.text), "status": parts[2]}
             for key, label in (("role", "ROLE"), ("org", "ORG")):
                 if key in extra:
-                    row[key] = ref(extra[key], where, label).text
+                    row[key] = span_by_id(extra[key], where, label).text
             attendance.append(row)
-        elif cmd == "@metric":
+        elif directive == "@metric":
             if len(parts) < 2:
                 raise MarkupError(f"{where}: expected '@metric METRIC_ID value=.. unit=.. indicator=\"..\" period=..'")
-            sp = ref(parts[1], where, "METRIC")
-            extra = _kv(parts[2:], where)
+            span = span_by_id(parts[1], where, "METRIC")
+            extra = _key_values(parts[2:], where)
             try:
                 value = float(extra["value"])
             except (KeyError, ValueError):
@@ -203,27 +207,27 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
             period = extra.get("period", "")
             if period and not PERIOD_RE.match(period):
                 raise MarkupError(f"{where}: period {period!r} is not ISO (2019, 2019-10, 2019-10-31, a..b)")
-            row = {"span_id": sp.id, "start": sp.start, "end": sp.end, "text": sp.text, "value": value,
+            row = {"span_id": span.id, "start": span.start, "end": span.end, "text": span.text, "value": value,
                    "unit": unit, "per": float(extra["per"]) if extra.get("per") else None, "period": period or None}
             if extra.get("indicator"):
-                s, e = _find_indicator(text, extra["indicator"], sp.start, where)
-                row.update(indicator=extra["indicator"], indicator_start=s, indicator_end=e)
+                indicator_start, indicator_end = _find_indicator(text, extra["indicator"], span.start, where)
+                row.update(indicator=extra["indicator"], indicator_start=indicator_start, indicator_end=indicator_end)
             else:
                 row.update(indicator=None, indicator_start=None, indicator_end=None)
             if extra.get("compare"):
-                row["compare_to"] = ref(extra["compare"], where, "METRIC").id
+                row["compare_to"] = span_by_id(extra["compare"], where, "METRIC").id
             metrics.append(row)
         else:
-            raise MarkupError(f"{where}: unknown directive {cmd!r}")
-    seen_att = set()
+            raise MarkupError(f"{where}: unknown directive {directive!r}")
+    seen_people = set()
     for row in attendance:
-        if row["person"] in seen_att:
+        if row["person"] in seen_people:
             raise MarkupError(f"{name}: person {row['person']!r} has two @att lines (one status per person)")
-        seen_att.add(row["person"])
-    metric_ids = {m["span_id"] for m in metrics}
-    for sp in spans:
-        if sp.label == "METRIC" and (sp.id is None or sp.id not in metric_ids):
-            raise MarkupError(f"{name}: METRIC {sp.text!r} at {sp.start} has no @metric line (give it an id)")
+        seen_people.add(row["person"])
+    metric_ids = {metric["span_id"] for metric in metrics}
+    for span in spans:
+        if span.label == "METRIC" and (span.id is None or span.id not in metric_ids):
+            raise MarkupError(f"{name}: METRIC {span.text!r} at {span.start} has no @metric line (give it an id)")
 
     doc_name = Path(name).stem
     meta_out = {
@@ -237,7 +241,8 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
     }
     return {
         "text": text,
-        "spans": [{"start": s.start, "end": s.end, "label": s.label, "text": s.text, "id": s.id} for s in spans],
+        "spans": [{"start": span.start, "end": span.end, "label": span.label, "text": span.text, "id": span.id}
+                  for span in spans],
         "relations": relations,
         "attendance": attendance,
         "metrics": metrics,
@@ -246,32 +251,33 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
 
 
 def load_ann_file(path: Path, repo_root: Path) -> dict:
-    rel = path.relative_to(repo_root / "annotations") if path.is_relative_to(repo_root / "annotations") else path
-    return parse_ann(path.read_text(encoding="utf-8"), str(rel), repo_root)
+    """Parse one .ann file, named by its path under annotations/ (which sets its split)."""
+    annotations = repo_root / "annotations"
+    name = path.relative_to(annotations) if path.is_relative_to(annotations) else path
+    return parse_ann(path.read_text(encoding="utf-8"), str(name), repo_root)
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m pipeline.training.markup FILE...`: check files, print counts; exit 1 on any error."""
     argv = sys.argv[1:] if argv is None else argv
-    root = Path(__file__).resolve().parents[2]
-    bad = 0
+    failed = 0
     for arg in argv:
         path = Path(arg).resolve()
         try:
-            rec = load_ann_file(path, root)
+            record = load_ann_file(path, REPO)
         except (MarkupError, OSError, UnicodeDecodeError) as exc:
             print(f"ERROR {exc}")
-            bad += 1
+            failed += 1
             continue
         counts: dict[str, int] = {}
-        for s in rec["spans"]:
-            counts[s["label"]] = counts.get(s["label"], 0) + 1
+        for span in record["spans"]:
+            counts[span["label"]] = counts.get(span["label"], 0) + 1
         print(
-            f"ok {arg}: {len(rec['text'].split())} words, spans {json.dumps(counts)}, "
-            f"{len(rec['relations'])} relations, {len(rec['attendance'])} attendance, "
-            f"{len(rec['metrics'])} metrics, split={rec['meta']['split']}"
+            f"ok {arg}: {len(record['text'].split())} words, spans {json.dumps(counts)}, "
+            f"{len(record['relations'])} relations, {len(record['attendance'])} attendance, "
+            f"{len(record['metrics'])} metrics, split={record['meta']['split']}"
         )
-    return 1 if bad else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

