@@ -93,7 +93,8 @@ class EntityNormaliser:
                 norm = dates.normalise_date(ent.text, reference)
             elif label == "METRIC":
                 row, norm = self.metric_row(doc, ent, reference, date_spans, comparisons)
-                metrics.append(row)
+                if row["value"] is not None:  # a METRIC mention that states no figure is an entity, not a metrics row
+                    metrics.append(row)
             norms.append({"start_char": ent.start_char, "end_char": ent.end_char, "label": label, "norm": norm})
         doc._.norms = norms
         doc._.metrics = metrics
