@@ -17,7 +17,7 @@ GOLD_CODE := pipeline/training/markup.py pipeline/training/build.py pipeline/tok
 export HF_HUB_OFFLINE=1
 export TRANSFORMERS_OFFLINE=1
 
-.PHONY: help extract test train evaluate bench notebooks dictionary clean-venv
+.PHONY: help extract test lint train evaluate bench notebooks dictionary clean-venv
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -52,7 +52,11 @@ evaluate: $(STAMP) | $(MODEL_DIR)/meta.json  ## per-label scores: held-out split
 extract: $(STAMP) | $(MODEL_DIR)/meta.json  ## run the pipeline over $(CORPUS) into $(OUT)
 	$(BIN)/minutes extract $(CORPUS) --out $(OUT) --model $(MODEL_DIR) --workers $(WORKERS)
 
-test: $(STAMP) | $(MODEL_DIR)/meta.json  ## run the whole test suite (trains the model first if none exists)
+lint: $(STAMP)  ## ruff: lint and format check (configured in pyproject.toml)
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff format --check pipeline tests benchmarks
+
+test: lint $(STAMP) | $(MODEL_DIR)/meta.json  ## lint, then the whole test suite (trains the model first if none exists)
 	$(BIN)/pytest -q
 
 bench: $(STAMP) | $(MODEL_DIR)/meta.json  ## throughput and memory benchmarks -> benchmarks/RESULTS.md
@@ -63,7 +67,7 @@ notebooks: $(STAMP)  ## execute the notebooks against the sample corpus output, 
 
 dictionary: $(STAMP)  ## regenerate docs/TABLES.md and docs/RULES.md from the schema modules
 	$(BIN)/minutes dictionary --out docs/TABLES.md
-	$(PY) -m pipeline.rules --out docs/RULES.md
+	$(PY) -m pipeline.rules_reference --out docs/RULES.md
 
 clean-venv:
 	rm -rf $(VENV)

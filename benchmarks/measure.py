@@ -235,8 +235,15 @@ def cmd_extract(args) -> dict:
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
     cpu0, own0, t0 = cpu_seconds(), own_cpu_seconds(), time.perf_counter()
-    summary = run_extract(args.corpus, args.out, model, workers=args.workers, engine=args.engine,
-                          settings=ExtractSettings(batch_files=args.batch_files), progress=False)
+    summary = run_extract(
+        args.corpus,
+        args.out,
+        model,
+        workers=args.workers,
+        engine=args.engine,
+        settings=ExtractSettings(batch_files=args.batch_files),
+        progress=False,
+    )
     wall, cpu, own_cpu = time.perf_counter() - t0, cpu_seconds() - cpu0, own_cpu_seconds() - own0
     if profiler is not None:
         profiler.disable()
@@ -252,17 +259,35 @@ def cmd_extract(args) -> dict:
             baselines["ner"] = min(ner, key=lambda b: b["cpu"])
         baselines["words"] = sum(len(t.split()) for t in texts)
     s = summary.stats
-    result.update({
-        "wall": wall, "cpu": cpu, "cpu_parent": own_cpu, "words": s.words, "documents": s.documents, "files": summary.files_seen,
-        "files_processed": summary.files_processed, "entities": s.entities, "sections": s.sections, "errors": s.errors,
-        "batch_stages": dict(s.stage_seconds), "run_stages": dict(summary.stage_seconds),
-        "components": exclusive_times(totals, order) if totals else {},
-        "components_cpu": exclusive_times(totals, order, "cpu:") if totals else {}, "component_order": order,
-        "stages_wall": dict(stages.wall) if stages else {}, "stages_cpu": dict(stages.cpu) if stages else {},
-        "workers_seen": summary.workers, "engine": summary.engine, "baselines": baselines,
-        "peak_rss": peak, "peak_rss_children": peak_children, "rss_end": _rss_now(), "peak_rss_at_start": rss_start,
-        "model_version": _model_version(model),
-    })
+    result.update(
+        {
+            "wall": wall,
+            "cpu": cpu,
+            "cpu_parent": own_cpu,
+            "words": s.words,
+            "documents": s.documents,
+            "files": summary.files_seen,
+            "files_processed": summary.files_processed,
+            "entities": s.entities,
+            "sections": s.sections,
+            "errors": s.errors,
+            "batch_stages": dict(s.stage_seconds),
+            "run_stages": dict(summary.stage_seconds),
+            "components": exclusive_times(totals, order) if totals else {},
+            "components_cpu": exclusive_times(totals, order, "cpu:") if totals else {},
+            "component_order": order,
+            "stages_wall": dict(stages.wall) if stages else {},
+            "stages_cpu": dict(stages.cpu) if stages else {},
+            "workers_seen": summary.workers,
+            "engine": summary.engine,
+            "baselines": baselines,
+            "peak_rss": peak,
+            "peak_rss_children": peak_children,
+            "rss_end": _rss_now(),
+            "peak_rss_at_start": rss_start,
+            "model_version": _model_version(model),
+        }
+    )
     return result
 
 
@@ -278,8 +303,7 @@ def _model_version(model) -> str:
 
 
 def _texts(corpus: str) -> list[str]:
-    from pipeline.ingest import scan_corpus
-    from pipeline.ingest import read_documents
+    from pipeline.ingest import read_documents, scan_corpus
 
     texts = []
     for f in scan_corpus(corpus):
@@ -326,8 +350,12 @@ def main(argv=None) -> int:
     ap.add_argument("--engine", default="local")
     ap.add_argument("--batch-files", type=int, default=16)
     ap.add_argument("--no-components", dest="components", action="store_false")
-    ap.add_argument("--ner-batch-sizes", type=lambda v: [int(x) for x in v.split(",")], default=[1, 4, 32],
-                    help="bare NER: nlp.pipe minibatch sizes tried (the fastest is the baseline)")
+    ap.add_argument(
+        "--ner-batch-sizes",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[1, 4, 32],
+        help="bare NER: nlp.pipe minibatch sizes tried (the fastest is the baseline)",
+    )
     ap.add_argument("--profile")
     ap.add_argument("--json", required=True)
     args = ap.parse_args(argv)

@@ -31,8 +31,20 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 MiB = 1024 * 1024
-STAGES = ["scan", "ingest", "tokenizer", "minutes_sections", "tok2vec", "ner", "minutes_normalise", "minutes_relations",
-          "rows", "write", "stale", "corpus_tables"]
+STAGES = [
+    "scan",
+    "ingest",
+    "tokenizer",
+    "minutes_sections",
+    "tok2vec",
+    "ner",
+    "minutes_normalise",
+    "minutes_relations",
+    "rows",
+    "write",
+    "stale",
+    "corpus_tables",
+]
 STAGE_NOTES = {
     "scan": "walk + SHA-256 of every file (1 MiB chunks)",
     "ingest": "bytes -> text, split into documents",
@@ -58,9 +70,17 @@ def machine() -> dict:
     except ImportError:
         pass
     try:
-        models = [ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")]
+        models = [
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ]
         info["cpu"] = f"{models[0]} x {len(models)}" if models else platform.processor()
-        mhz = [ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("cpu MHz")]
+        mhz = [
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("cpu MHz")
+        ]
         if mhz:
             info["cpu_mhz"] = mhz[0]
     except OSError:
@@ -102,9 +122,15 @@ def run(args) -> dict:
         shutil.rmtree(path, ignore_errors=True)
         corpora[n] = (path, make_corpus(args.corpus, path, n))
 
-    results: dict = {"machine": machine(), "model": model or "rules-only", "sizes": {}, "workers": {},
-                     "command": " ".join([Path(sys.executable).name, "-m", "benchmarks.run", *sys.argv[1:]]),
-                     "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "loadavg_start": os.getloadavg()}
+    results: dict = {
+        "machine": machine(),
+        "model": model or "rules-only",
+        "sizes": {},
+        "workers": {},
+        "command": " ".join([Path(sys.executable).name, "-m", "benchmarks.run", *sys.argv[1:]]),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "loadavg_start": os.getloadavg(),
+    }
     model_args = ["--model", model] if model else []
     for n in sizes:
         results["sizes"][n] = {"corpus": corpora[n][1], "extract": []}
@@ -116,15 +142,25 @@ def run(args) -> dict:
             shutil.rmtree(out, ignore_errors=True)
             print(f"bench: {tag}: baselines + extract", file=sys.stderr, flush=True)
             results["sizes"][n]["extract"].append(
-                _measure("extract", work / f"extract-{tag}.json", "--corpus", str(path), "--out", str(out), *model_args))
+                _measure("extract", work / f"extract-{tag}.json", "--corpus", str(path), "--out", str(out), *model_args)
+            )
             shutil.rmtree(out, ignore_errors=True)
     if args.profile:  # an extra run: profiling slows everything down, so it is not one of the measured ones
         n = max(sizes)
         out = work / "out-profile"
         shutil.rmtree(out, ignore_errors=True)
         print(f"bench: {n}x: extract under cProfile", file=sys.stderr, flush=True)
-        _measure("extract", work / "extract-profile.json", "--corpus", str(corpora[n][0]), "--out", str(out), *model_args,
-                 "--profile", str(work / f"profile-{n}x.prof"))
+        _measure(
+            "extract",
+            work / "extract-profile.json",
+            "--corpus",
+            str(corpora[n][0]),
+            "--out",
+            str(out),
+            *model_args,
+            "--profile",
+            str(work / f"profile-{n}x.prof"),
+        )
         shutil.rmtree(out, ignore_errors=True)
 
     if args.workers > 1:
@@ -135,14 +171,26 @@ def run(args) -> dict:
                 shutil.rmtree(path, ignore_errors=True)
                 corpora[n] = (path, make_corpus(args.corpus, path, n))
             path = corpora[n][0]
-            runs = results["workers"] if n == worker_sizes[0] else results.setdefault("workers_more", {}).setdefault(n, {})
+            runs = (
+                results["workers"] if n == worker_sizes[0] else results.setdefault("workers_more", {}).setdefault(n, {})
+            )
             for rep in range(args.repeat):
                 for w in (1, args.workers):
                     out = work / f"out-w{w}-{rep}"
                     shutil.rmtree(out, ignore_errors=True)
                     print(f"bench: {n}x workers={w} ({rep})", file=sys.stderr, flush=True)
-                    r = _measure("extract", work / f"workers-{n}x-{w}-{rep}.json", "--corpus", str(path), "--out", str(out),
-                                 *model_args, "--workers", str(w), "--no-components")
+                    r = _measure(
+                        "extract",
+                        work / f"workers-{n}x-{w}-{rep}.json",
+                        "--corpus",
+                        str(path),
+                        "--out",
+                        str(out),
+                        *model_args,
+                        "--workers",
+                        str(w),
+                        "--no-components",
+                    )
                     r["size"] = n
                     runs.setdefault(w, []).append(r)
                     shutil.rmtree(out, ignore_errors=True)
@@ -167,8 +215,10 @@ def _profile_top(work: Path, n: int, limit: int = 25) -> str:
     stats.sort_stats("tottime").print_stats(limit)
     lines = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
     start = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith("ncalls")), 0)
-    return "\n".join(ln.replace(str(REPO) + "/", "").replace(sys.prefix + "/lib/python3.11/site-packages/", "")
-                     for ln in lines[start:])
+    return "\n".join(
+        ln.replace(str(REPO) + "/", "").replace(sys.prefix + "/lib/python3.11/site-packages/", "")
+        for ln in lines[start:]
+    )
 
 
 # --------------------------------------------------------------------------------------------- report
@@ -185,15 +235,25 @@ def summarise(results: dict) -> dict:
         fastest = min(reps, key=lambda e: e["cpu"])
         words = fastest["words"]
 
-        def ratios(kind: str, clock: str) -> list[float]:
+        def ratios(kind: str, clock: str, reps=reps) -> list[float]:
             return [e["baselines"][kind][clock] / e[clock] for e in reps if e["baselines"].get(kind)]
 
         row = {
-            "words": words, "files": fastest["files"], "documents": fastest["documents"], "entities": fastest["entities"],
-            "reps": len(reps), "extract_cpu": fastest["cpu"], "extract_wall": fastest["wall"],
-            "wps_cpu": _median([e["words"] / e["cpu"] for e in reps]), "wps_wall": _median([e["words"] / e["wall"] for e in reps]),
-            "ner_wps_cpu": _median([e["words"] / e["baselines"]["ner"]["cpu"] for e in reps if e["baselines"].get("ner")]),
-            "tok_wps_cpu": _median([e["words"] / e["baselines"]["tokenizer"]["cpu"] for e in reps if e["baselines"].get("tokenizer")]),
+            "words": words,
+            "files": fastest["files"],
+            "documents": fastest["documents"],
+            "entities": fastest["entities"],
+            "reps": len(reps),
+            "extract_cpu": fastest["cpu"],
+            "extract_wall": fastest["wall"],
+            "wps_cpu": _median([e["words"] / e["cpu"] for e in reps]),
+            "wps_wall": _median([e["words"] / e["wall"] for e in reps]),
+            "ner_wps_cpu": _median(
+                [e["words"] / e["baselines"]["ner"]["cpu"] for e in reps if e["baselines"].get("ner")]
+            ),
+            "tok_wps_cpu": _median(
+                [e["words"] / e["baselines"]["tokenizer"]["cpu"] for e in reps if e["baselines"].get("tokenizer")]
+            ),
             "ner_batch_sizes": sorted({e["baselines"]["ner"]["batch_size"] for e in reps if e["baselines"].get("ner")}),
             "peak_rss": max(e["peak_rss"] for e in reps),
             "peak_rss_after_load": max((e.get("peak_rss_after_load") or 0) for e in reps),
@@ -230,10 +290,17 @@ def _summarise_workers(runs_by_w: dict) -> dict:
         loads = sum(v["model_loads"] for v in seen.values()) or 1
         load = b["batch_stages"].get("model_load", 0.0) / loads  # loads run side by side, one per worker
         out["rows"][w] = {
-            "wall": b["wall"], "process_wall": b["process_wall"], "cpu": b["cpu"], "batches": b["run_stages"].get("batches"),
-            "peak_rss": b["peak_rss"], "peak_rss_children": b["peak_rss_children"], "loadavg": b.get("loadavg"),
-            "processes": len(seen), "model_loads": sum(v["model_loads"] for v in seen.values()),
-            "all_walls": [r["wall"] for r in runs[w]], "model_load": load,
+            "wall": b["wall"],
+            "process_wall": b["process_wall"],
+            "cpu": b["cpu"],
+            "batches": b["run_stages"].get("batches"),
+            "peak_rss": b["peak_rss"],
+            "peak_rss_children": b["peak_rss_children"],
+            "loadavg": b.get("loadavg"),
+            "processes": len(seen),
+            "model_loads": sum(v["model_loads"] for v in seen.values()),
+            "all_walls": [r["wall"] for r in runs[w]],
+            "model_load": load,
             "steady": (b["run_stages"].get("batches") or 0.0) - load,
             "worker_cpu_max": max((v.get("cpu", 0.0) for v in seen.values()), default=None),
             "util": b["cpu"] / b["wall"] if b["wall"] else None,
@@ -245,8 +312,11 @@ def _summarise_workers(runs_by_w: dict) -> dict:
         # CPU-time estimate for a machine with a free core per worker. One process: all its CPU time is on the
         # critical path. N workers: the parent's own CPU time (scan, plan, corpus tables; it waits while the
         # workers run) + the busiest worker's CPU time (its imports and model load included).
-        est = {w: best[w]["cpu_parent"] + (0.0 if best[w]["engine"] == "inline" else (out["rows"][w]["worker_cpu_max"] or 0.0))
-               for w in (ws[0], ws[-1])}
+        est = {
+            w: best[w]["cpu_parent"]
+            + (0.0 if best[w]["engine"] == "inline" else (out["rows"][w]["worker_cpu_max"] or 0.0))
+            for w in (ws[0], ws[-1])
+        }
         out["speedup_cpu_estimate"] = est[ws[0]] / est[ws[-1]] if est[ws[-1]] else None
     return out
 
@@ -259,8 +329,8 @@ def report(results: dict, notes: str = "") -> str:
     lines = [
         "# Benchmarks: `minutes extract` throughput and memory",
         "",
-        "Generated by `benchmarks/run.py` (`make bench` runs it with `--model models/cnn` and the defaults); the numbers "
-        "below come from one run of:",
+        "Generated by `benchmarks/run.py` (`make bench` runs it with `--model models/cnn` and the defaults); "
+        "the numbers below come from one run of:",
         "",
         f"    {results['command']}",
         "",
@@ -271,7 +341,8 @@ def report(results: dict, notes: str = "") -> str:
         f"- CPU: {m.get('cpu')} ({m.get('nproc')} logical CPUs visible, nproc), {m.get('cpu_mhz', '?')} MHz",
         f"- RAM: {m.get('ram_gib')} GiB",
         f"- Python {m['python']}, spaCy {m['spacy']}, thinc {m['thinc']}, pyarrow {m['pyarrow']}; {m['platform']}",
-        f"- Load average (1, 5, 15 min) at start {_la(results.get('loadavg_start'))}, at end {_la(results.get('loadavg_end'))}",
+        f"- Load average (1, 5, 15 min) at start {_la(results.get('loadavg_start'))}, "
+        f"at end {_la(results.get('loadavg_end'))}",
         "",
     ]
     if notes:
@@ -291,31 +362,37 @@ def report(results: dict, notes: str = "") -> str:
         "pipeline restricted to `tok2vec` + `ner` (`select_pipes`; tokenizer included), once just before the extract "
         "(minibatch 1) and just after it (minibatches 1, 4, 32); the fastest counts. **bare tokenizer**: "
         "`nlp.tokenizer.pipe` over the same texts, just after.",
-        "- Words = whitespace-separated words of the documents' text (`documents.n_words`), the same count for every ratio.",
+        "- Words = whitespace-separated words of the documents' text (`documents.n_words`), "
+        "the same count for every ratio.",
         "- Stage times: each spaCy component is wrapped in its process (its time is the time spent producing its "
         "output docs, minus the time of the components before it); engine stages are timed by wrapping the "
         "functions that do them (`benchmarks/measure.py`). CPU seconds are `time.process_time()`.",
-        "- The machine is shared with other jobs: wall-clock ratios are disturbed by them; CPU-second ratios much less. "
-        "Both are shown; the CPU-time column is the one to trust on this machine.",
+        "- The machine is shared with other jobs: wall-clock ratios are disturbed by them; "
+        "CPU-second ratios much less. Both are shown; the CPU-time column is the one to trust on this machine.",
         "",
         "## Throughput (one process)",
         "",
-        "| corpus | files | words | extract words/s (CPU) | extract words/s (wall) | extract / bare NER (CPU) | extract / bare NER (wall) | extract / bare tokenizer (CPU) | CPU share (cpu/wall) |",
+        "| corpus | files | words | extract words/s (CPU) | extract words/s (wall) | extract / bare NER (CPU) "
+        "| extract / bare NER (wall) | extract / bare tokenizer (CPU) | CPU share (cpu/wall) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for n in sizes:
         r = s["sizes"][n]
         lines.append(
             f"| {n}x | {r['files']} | {r['words']:,} | {_f(r['wps_cpu'], 0)} | {_f(r['wps_wall'], 0)} | "
-            f"{_pct(r['vs_ner_cpu'])} ({_rng(r['vs_ner_cpu_range'])}) | {_pct(r['vs_ner_wall'])} ({_rng(r['vs_ner_wall_range'])}) | "
-            f"{_pct(r['vs_tokenizer_cpu'])} | {_pct(r['util'])} |")
+            f"{_pct(r['vs_ner_cpu'])} ({_rng(r['vs_ner_cpu_range'])}) | "
+            f"{_pct(r['vs_ner_wall'])} ({_rng(r['vs_ner_wall_range'])}) | "
+            f"{_pct(r['vs_tokenizer_cpu'])} | {_pct(r['util'])} |"
+        )
     lines += [
         "",
         "Medians over the repetitions (range in brackets). Ratios are speeds: words/s of extract divided by "
         "words/s of the baseline measured in the same process just before and after it (= baseline seconds / "
         f"extract seconds). At {sizes[-1]}x, bare NER alone: {_f(big['ner_wps_cpu'], 0)} words/s (CPU, fastest "
-        f"minibatch size {', '.join(map(str, big['ner_batch_sizes'])) or 'n/a'}); bare tokenizer: {_f(big['tok_wps_cpu'], 0)} words/s (CPU). "
-        f"Loading the pipeline (not in the numbers above): {_f(big['model_load'])} s wall, {_f(big['model_load_cpu'])} s CPU.",
+        f"minibatch size {', '.join(map(str, big['ner_batch_sizes'])) or 'n/a'}); "
+        f"bare tokenizer: {_f(big['tok_wps_cpu'], 0)} words/s (CPU). "
+        f"Loading the pipeline (not in the numbers above): {_f(big['model_load'])} s wall, "
+        f"{_f(big['model_load_cpu'])} s CPU.",
         "",
         f"## Time per stage ({sizes[-1]}x corpus, one process, the repetition with the least CPU time)",
         "",
@@ -327,10 +404,14 @@ def report(results: dict, notes: str = "") -> str:
         c, w = big["stages_cpu"].get(st), big["stages_wall"].get(st)
         if c is None and w is None:
             continue
-        lines.append(f"| {st} | {STAGE_NOTES.get(st, '')} | {_f(c)} | {_pct(c / total if c is not None and total else None)} | {_f(w)} |")
+        lines.append(
+            f"| {st} | {STAGE_NOTES.get(st, '')} | {_f(c)} | "
+            f"{_pct(c / total if c is not None and total else None)} | {_f(w)} |"
+        )
     accounted = sum(v for k, v in big["stages_cpu"].items() if k in STAGES)
     lines += [
-        f"| (other) | imports, engine loop, nlp.pipe plumbing | {_f(total - accounted)} | {_pct((total - accounted) / total if total else None)} | |",
+        f"| (other) | imports, engine loop, nlp.pipe plumbing | {_f(total - accounted)} | "
+        f"{_pct((total - accounted) / total if total else None)} | |",
         f"| **total** | | **{_f(total)}** | 100% | {_f(big['extract_wall'])} |",
         "",
         "## Memory (peak RSS, one process)",
@@ -340,17 +421,27 @@ def report(results: dict, notes: str = "") -> str:
     ]
     for n in sizes:
         r = s["sizes"][n]
-        lines.append(f"| {n}x | {r['words']:,} | {r['peak_rss'] / MiB:,.0f} MiB | {r['peak_rss_after_load'] / MiB:,.0f} MiB |")
+        lines.append(
+            f"| {n}x | {r['words']:,} | {r['peak_rss'] / MiB:,.0f} MiB | {r['peak_rss_after_load'] / MiB:,.0f} MiB |"
+        )
     if "rss_ratio" in s:
         lines += ["", f"Peak RSS {sizes[-1]}x / {sizes[0]}x: **{s['rss_ratio']:.3f}** (target <= 1.10)."]
     for ws in [s["workers"]] if s.get("workers") else []:
         lines += _workers_table(ws)
-    for n, ws in sorted((s.get("workers_more") or {}).items()):
+    for _n, ws in sorted((s.get("workers_more") or {}).items()):
         lines += _workers_table(ws)
     if results.get("profile"):
-        lines += ["", f"## cProfile (CPU time, {sizes[-1]}x extract after loading the pipeline, an extra run; top functions by own time)",
-                  "", "Profiling inflates the cost of Python and Cython calls, so shares here are not those of the tables above.", "", "```",
-                  results["profile"], "```"]
+        lines += [
+            "",
+            f"## cProfile (CPU time, {sizes[-1]}x extract after loading the pipeline, an extra run; "
+            "top functions by own time)",
+            "",
+            "Profiling inflates the cost of Python and Cython calls, so shares here are not those of the tables above.",
+            "",
+            "```",
+            results["profile"],
+            "```",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -359,19 +450,29 @@ def _workers_table(ws: dict) -> list[str]:
         "",
         f"## Workers ({ws['size']}x corpus, `--workers N`, fresh processes, loading the pipeline included)",
         "",
-        "| workers | run_extract wall s (all repetitions) | process wall s | batches phase wall s | of which loading the pipeline | CPU s (all processes) | CPU share | busiest worker CPU s | worker processes | model loads | peak RSS parent / largest worker | load avg at end |",
+        "| workers | run_extract wall s (all repetitions) | process wall s | batches phase wall s "
+        "| of which loading the pipeline | CPU s (all processes) | CPU share | busiest worker CPU s "
+        "| worker processes | model loads | peak RSS parent / largest worker | load avg at end |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for w, r in sorted(ws["rows"].items()):
         lines.append(
-            f"| {w} | {_f(r['wall'])} ({', '.join(_f(x, 1) for x in r['all_walls'])}) | {_f(r['process_wall'])} | {_f(r['batches'])} | "
-            f"{_f(r['model_load'])} | {_f(r['cpu'])} | {_pct(r['util'])} | {_f(r['worker_cpu_max']) if r['processes'] and w > 1 else 'n/a'} | "
-            f"{r['processes']} | {r['model_loads']} | {r['peak_rss'] / MiB:,.0f} / {r['peak_rss_children'] / MiB:,.0f} MiB | {_la(r['loadavg'])} |")
+            f"| {w} | {_f(r['wall'])} ({', '.join(_f(x, 1) for x in r['all_walls'])}) | "
+            f"{_f(r['process_wall'])} | {_f(r['batches'])} | "
+            f"{_f(r['model_load'])} | {_f(r['cpu'])} | {_pct(r['util'])} | "
+            f"{_f(r['worker_cpu_max']) if r['processes'] and w > 1 else 'n/a'} | "
+            f"{r['processes']} | {r['model_loads']} | "
+            f"{r['peak_rss'] / MiB:,.0f} / {r['peak_rss_children'] / MiB:,.0f} MiB | {_la(r['loadavg'])} |"
+        )
     if "speedup" in ws:
-        lines += ["", f"Speed-up, {max(ws['rows'])} workers vs 1, fastest repetitions (run_extract wall): **{ws['speedup']:.2f}x** "
-                      f"(target >= 1.7x); batches phase without the pipeline load: {_f(ws.get('speedup_steady'))}x; "
-                      f"CPU-time estimate for a machine with a free core per worker (1 worker: its CPU seconds; N workers: "
-                      f"the parent's CPU seconds + the busiest worker's): {_f(ws.get('speedup_cpu_estimate'))}x."]
+        lines += [
+            "",
+            f"Speed-up, {max(ws['rows'])} workers vs 1, fastest repetitions (run_extract wall): "
+            f"**{ws['speedup']:.2f}x** "
+            f"(target >= 1.7x); batches phase without the pipeline load: {_f(ws.get('speedup_steady'))}x; "
+            f"CPU-time estimate for a machine with a free core per worker (1 worker: its CPU seconds; N workers: "
+            f"the parent's CPU seconds + the busiest worker's): {_f(ws.get('speedup_cpu_estimate'))}x.",
+        ]
     return lines
 
 
@@ -394,7 +495,9 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="1,20", help="corpus multiples, comma-separated")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2, help="compare 1 worker with this many (1: skip)")
-    ap.add_argument("--workers-sizes", help="corpus multiples for the workers comparison (default: the largest of --sizes)")
+    ap.add_argument(
+        "--workers-sizes", help="corpus multiples for the workers comparison (default: the largest of --sizes)"
+    )
     ap.add_argument("--results", default=str(REPO / "benchmarks" / "RESULTS.md"))
     ap.add_argument("--json", help="also write the raw measurements here")
     ap.add_argument("--workdir", help="keep corpora, outputs and raw JSON here (default: a temporary folder, removed)")

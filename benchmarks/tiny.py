@@ -11,12 +11,31 @@ from __future__ import annotations
 from pathlib import Path
 
 EXAMPLES = [
-    ("County Councillor Gina Dowding, Chair of the Children's Services Scrutiny Committee, reported 21.3% on 10th April 2019.",
-     [("Gina Dowding", "PERSON"), ("Chair", "ROLE"), ("Children's Services Scrutiny Committee", "ORG"), ("21.3%", "METRIC"),
-      ("10th April 2019", "DATE")]),
-    ("Bob Stott, Director of Children's Services at Lancashire County Council, said 1,548 children were looked after.",
-     [("Bob Stott", "PERSON"), ("Director of Children's Services", "ROLE"), ("Lancashire County Council", "ORG"),
-      ("1,548", "METRIC")]),
+    (
+        (
+            "County Councillor Gina Dowding, Chair of the Children's Services Scrutiny Committee, "
+            "reported 21.3% on 10th April 2019."
+        ),
+        [
+            ("Gina Dowding", "PERSON"),
+            ("Chair", "ROLE"),
+            ("Children's Services Scrutiny Committee", "ORG"),
+            ("21.3%", "METRIC"),
+            ("10th April 2019", "DATE"),
+        ],
+    ),
+    (
+        (
+            "Bob Stott, Director of Children's Services at Lancashire County Council, "
+            "said 1,548 children were looked after."
+        ),
+        [
+            ("Bob Stott", "PERSON"),
+            ("Director of Children's Services", "ROLE"),
+            ("Lancashire County Council", "ORG"),
+            ("1,548", "METRIC"),
+        ],
+    ),
 ]
 
 

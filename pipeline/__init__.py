@@ -1,7 +1,7 @@
 """minutes-ie: information extraction from UK local-government committee minutes.
 
 `pipeline.load(out_dir)` gives the extracted tables as pandas DataFrames; `pipeline.connect(out_dir)`
-gives a DuckDB connection with one view per table (see pipeline/analysis.py).
+gives a DuckDB connection with one view per table (see pipeline/analysis/).
 """
 
 __version__ = "0.1.0"

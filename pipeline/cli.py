@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -23,13 +22,17 @@ DEFAULT_MODEL = Path("models/cnn")
 def extract(
     corpus: Path = typer.Argument(..., help="Folder of minutes (.txt .html .pdf .docx), searched recursively."),
     out: Path = typer.Option(Path("data/extracted"), "--out", help="Output folder: one Parquet folder per table."),
-    model: Optional[Path] = typer.Option(DEFAULT_MODEL, "--model", help="Trained pipeline folder; rules only if missing."),
+    model: Path | None = typer.Option(DEFAULT_MODEL, "--model", help="Trained pipeline folder; rules only if missing."),
     workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
     engine: str = typer.Option("local", "--engine", help="local or dask (a LocalCluster unless --scheduler)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
     batch_files: int = typer.Option(16, "--batch-files", min=1, help="Files per batch (bounds memory)."),
-    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
-    doc_seconds: float = typer.Option(600, "--doc-seconds", min=0, help="Time limit per file's ingest and per document's NLP (0: none)."),
+    progress: bool | None = typer.Option(
+        None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."
+    ),
+    doc_seconds: float = typer.Option(
+        600, "--doc-seconds", min=0, help="Time limit per file's ingest and per document's NLP (0: none)."
+    ),
 ) -> None:
     """Run the pipeline over CORPUS and write the tables to --out."""
     from .engine import ExtractSettings, run_extract
@@ -42,8 +45,14 @@ def extract(
         logging.getLogger("minutes").warning("no trained model at %s: running rules only (sections, metadata)", model)
         model = None
     summary = run_extract(
-        corpus, out, str(model) if model else None, workers=workers, engine=engine, scheduler=scheduler,
-        settings=ExtractSettings(batch_files=batch_files, doc_seconds=doc_seconds), progress=progress,
+        corpus,
+        out,
+        str(model) if model else None,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        settings=ExtractSettings(batch_files=batch_files, doc_seconds=doc_seconds),
+        progress=progress,
     )
     typer.echo(f"done: {summary.line()} -> {out}")
     # the exit status covers the whole corpus, also files that failed in an earlier run and were skipped now
@@ -70,8 +79,11 @@ def train(
     model: str = typer.Option("cnn", "--model", help="cnn or trf (pipeline/configs/<model>.cfg)."),
     build: Path = typer.Option(BUILD, "--build", help="DocBins from `minutes build-gold`."),
     force: bool = typer.Option(False, "--force", help="Replace the current model even if a label regressed."),
-    rebuild: bool = typer.Option(True, "--rebuild/--no-rebuild",
-                                 help="Build the DocBins from the annotations first (make does it as its own step)."),
+    rebuild: bool = typer.Option(
+        True,
+        "--rebuild/--no-rebuild",
+        help="Build the DocBins from the annotations first (make does it as its own step).",
+    ),
 ) -> None:
     """Train a model from the gold DocBins; keep it only if no label regresses on the fixed split."""
     from .training.build import build_gold as build_docbins
@@ -109,7 +121,7 @@ def show(
     target: str = typer.Argument(..., help="A file of minutes, or a doc_id from the extracted tables."),
     out: Path = typer.Option(Path("page.html"), "--out", help="HTML file to write."),
     tables: Path = typer.Option(Path("data/extracted"), "--tables", help="Extracted tables (for a doc_id)."),
-    model: Optional[Path] = typer.Option(DEFAULT_MODEL, "--model", help="Trained pipeline (for a file)."),
+    model: Path | None = typer.Option(DEFAULT_MODEL, "--model", help="Trained pipeline (for a file)."),
 ) -> None:
     """Render one document with its sections, entities, relations, attendance and metrics as HTML."""
     from .show import show as render_page
@@ -142,8 +154,9 @@ def import_annotations(
 @app.command("export")
 def export_predictions(
     tables: Path = typer.Option(Path("data/extracted"), "--tables", help="Extracted tables."),
-    tool: str = typer.Option("prodigy", "--format",
-                             help="prodigy (JSONL) or labelstudio (JSON tasks with predictions)."),
+    tool: str = typer.Option(
+        "prodigy", "--format", help="prodigy (JSONL) or labelstudio (JSON tasks with predictions)."
+    ),
     out: Path = typer.Option(..., "--out", help="File to write."),
 ) -> None:
     """Export the pipeline's predictions for correction in Prodigy or Label Studio."""

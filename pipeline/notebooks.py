@@ -40,8 +40,12 @@ def kernel_manager():
         ksm = KernelSpecManager(kernel_dirs=[tmp], ensure_native_kernel=False)
         # ipc: the kernel talks over Unix sockets in the temporary folder, not localhost TCP
         posix = os.name == "posix"
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc" if posix else "tcp",
-                                ip=os.path.join(tmp, "kernel-ipc") if posix else "127.0.0.1")
+        km = AsyncKernelManager(
+            kernel_name=KERNEL_NAME,
+            kernel_spec_manager=ksm,
+            transport="ipc" if posix else "tcp",
+            ip=os.path.join(tmp, "kernel-ipc") if posix else "127.0.0.1",
+        )
         try:
             yield km
         finally:  # nbclient leaves a kernel manager it was given running
@@ -64,9 +68,18 @@ def execute_notebook(path: str | Path, out_dir: str | Path, save_to: str | Path 
         minutes_out = os.path.relpath(Path(out_dir).resolve(), path.parent.resolve())
     except ValueError:  # another drive (Windows)
         minutes_out = str(Path(out_dir).resolve())
-    with kernel_manager() as km, temporary_environ({"MINUTES_OUT": minutes_out, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}):
-        client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=KERNEL_NAME, record_timing=False,
-                                resources={"metadata": {"path": str(path.parent.resolve())}})
+    with (
+        kernel_manager() as km,
+        temporary_environ({"MINUTES_OUT": minutes_out, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}),
+    ):
+        client = NotebookClient(
+            nb,
+            km=km,
+            timeout=timeout,
+            kernel_name=KERNEL_NAME,
+            record_timing=False,
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+        )
         client.execute()
     # keep the notebook's own kernelspec metadata (plain "python3"), not the temporary display name
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -106,7 +119,9 @@ def tour_figure(out_dir: str | Path, path: str | Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.notebooks", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", default="data/extracted", help="Extracted tables (the output folder of `minutes extract`).")
+    ap.add_argument(
+        "--out", default="data/extracted", help="Extracted tables (the output folder of `minutes extract`)."
+    )
     ap.add_argument("--notebooks", default=str(NOTEBOOKS), help="Folder of numbered notebooks (NN-name.ipynb).")
     ap.add_argument("--figure", help="Only write the README figure (PNG) from the tables in --out.")
     ap.add_argument("--timeout", type=int, default=300, help="Seconds per cell.")
@@ -114,8 +129,11 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Path(args.out)
     if not (out / "documents").is_dir():
-        print(f"error: {out} holds no extracted tables: run `make extract` (or `minutes extract corpus --out {out}`) first",
-              file=sys.stderr)
+        print(
+            f"error: {out} holds no extracted tables: "
+            f"run `make extract` (or `minutes extract corpus --out {out}`) first",
+            file=sys.stderr,
+        )
         return 2
     if args.figure:
         print(f"wrote {tour_figure(out, args.figure)}")

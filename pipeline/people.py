@@ -52,7 +52,11 @@ def resolve_names(names_by_council: dict[str | None, set[str]]) -> dict[tuple[st
                 parts = n.split()
                 surname = parts[-1].casefold()
                 initial = parts[0][0].casefold() if len(parts) > 1 else None
-                fits = {f for f in full if f.split()[-1].casefold() == surname and (initial is None or f[0].casefold() == initial)}
+                fits = {
+                    f
+                    for f in full
+                    if f.split()[-1].casefold() == surname and (initial is None or f[0].casefold() == initial)
+                }
                 if len(fits) == 1:
                     target = fits.pop()
             chosen[(council, n)] = target
@@ -76,8 +80,14 @@ def build_people(out: str | Path) -> tuple[list[dict], list[dict]]:
     for r in rels.itertuples(index=False):
         if label_of.get(r.head_id) == "PERSON" and norm_of.get(r.head_id):
             tail = norm_of.get(r.tail_id)
-            stated.append((r.doc_id, norm_of[r.head_id], tail if r.label == "HAS_ROLE" else None,
-                           tail if r.label == "AFFILIATED_WITH" else None))
+            stated.append(
+                (
+                    r.doc_id,
+                    norm_of[r.head_id],
+                    tail if r.label == "HAS_ROLE" else None,
+                    tail if r.label == "AFFILIATED_WITH" else None,
+                )
+            )
 
     names_by_council: dict[str | None, set[str]] = defaultdict(set)
     for doc_id, person, _, _ in stated:
@@ -96,7 +106,9 @@ def build_people(out: str | Path) -> tuple[list[dict], list[dict]]:
         pid = person_id(council, name)
         date = m.get("meeting_date")
         date = None if pd.isna(date) else date
-        p = people.setdefault(pid, {"person_id": pid, "name": name, "council": council, "aliases": set(), "docs": set(), "dates": set()})
+        p = people.setdefault(
+            pid, {"person_id": pid, "name": name, "council": council, "aliases": set(), "docs": set(), "dates": set()}
+        )
         if person != name:
             p["aliases"].add(person)
         p["docs"].add(doc_id)
@@ -106,9 +118,15 @@ def build_people(out: str | Path) -> tuple[list[dict], list[dict]]:
             history.add((pid, name, role, org, doc_id, date))
 
     people_rows = [
-        {"person_id": p["person_id"], "name": p["name"], "council": p["council"], "aliases": sorted(p["aliases"]),
-         "first_seen": min(p["dates"]) if p["dates"] else None, "last_seen": max(p["dates"]) if p["dates"] else None,
-         "n_meetings": len(p["docs"])}
+        {
+            "person_id": p["person_id"],
+            "name": p["name"],
+            "council": p["council"],
+            "aliases": sorted(p["aliases"]),
+            "first_seen": min(p["dates"]) if p["dates"] else None,
+            "last_seen": max(p["dates"]) if p["dates"] else None,
+            "n_meetings": len(p["docs"]),
+        }
         for p in sorted(people.values(), key=lambda p: p["person_id"])
     ]
     history_rows = [

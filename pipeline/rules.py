@@ -6,17 +6,17 @@ file's keys are declared here as :class:`Field` records of a :class:`RuleSchema`
 reads a file, checks every record against its schema (unknown keys, types, choices, keys that do not
 apply to a rule type), fills in defaults and hands each record to the code that gives it meaning.
 Every problem raises :class:`RuleError` as ``<file> line <n> (rule '<id>'): <what is wrong>``.
-docs/RULES.md is generated from the schemas here: ``python -m pipeline.rules --out docs/RULES.md``.
+docs/RULES.md is generated from the schemas here by ``pipeline/rules_reference.py`` (``make dictionary``).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 
@@ -110,14 +110,24 @@ class RuleSchema:
 
 
 _FLAG_NAMES = {
-    "IGNORECASE": re.IGNORECASE, "I": re.IGNORECASE,
-    "MULTILINE": re.MULTILINE, "M": re.MULTILINE,
-    "DOTALL": re.DOTALL, "S": re.DOTALL,
-    "VERBOSE": re.VERBOSE, "X": re.VERBOSE,
-    "ASCII": re.ASCII, "A": re.ASCII,
+    "IGNORECASE": re.IGNORECASE,
+    "I": re.IGNORECASE,
+    "MULTILINE": re.MULTILINE,
+    "M": re.MULTILINE,
+    "DOTALL": re.DOTALL,
+    "S": re.DOTALL,
+    "VERBOSE": re.VERBOSE,
+    "X": re.VERBOSE,
+    "ASCII": re.ASCII,
+    "A": re.ASCII,
 }
 _TYPE_NAMES = {
-    str: "string", int: "integer", bool: "boolean", list: "list of strings", dict: "object", type(None): "null",
+    str: "string",
+    int: "integer",
+    bool: "boolean",
+    list: "list of strings",
+    dict: "object",
+    type(None): "null",
 }
 
 
@@ -200,8 +210,9 @@ SECTION_EXTENTS = ("until_next", "match")
 MEETING_FIELDS = ("council", "committee", "date", "time", "venue")
 DOCUMENT_START_KINDS = ("start", "block", "reject")
 
-_FLAGS = Field("flags", _LIST, "Names from `re`: `IGNORECASE`, `DOTALL`, `VERBOSE`, `ASCII` (or `I`, `S`, `X`, `A`).",
-               [])
+_FLAGS = Field(
+    "flags", _LIST, "Names from `re`: `IGNORECASE`, `DOTALL`, `VERBOSE`, `ASCII` (or `I`, `S`, `X`, `A`).", []
+)
 _COMMENT = Field("comment", _STR, "Free text: what the rule is for, with an example line.")
 
 SECTION_RULES = RuleSchema(
@@ -212,40 +223,107 @@ SECTION_RULES = RuleSchema(
     "text and nested sections inside them.",
     (
         Field("id", _STR, "Unique name, used in errors and in `parent_rules`.", shown_default="`<kind>_<n>`"),
-        Field("kind", _STR, "Section kind, a lowercase identifier such as `item` or `attendance_group`; "
-              "required except for `title_strip` rules, which have none."),
-        Field("type", _STR, "`section`: a top-level section starts at each match; `nested`: a section inside a "
-              "top-level one; `classify`: re-kinds an `other` section whose text matches; `title_strip`: "
-              "removed from titles.", "section", choices=SECTION_RULE_TYPES),
-        Field("pattern", _STR, "Python regular expression; `MULTILINE` is always on. Named groups `number` and "
-              "`title` give `item_number` and `title`.", required=True),
+        Field(
+            "kind",
+            _STR,
+            "Section kind, a lowercase identifier such as `item` or `attendance_group`; "
+            "required except for `title_strip` rules, which have none.",
+        ),
+        Field(
+            "type",
+            _STR,
+            "`section`: a top-level section starts at each match; `nested`: a section inside a "
+            "top-level one; `classify`: re-kinds an `other` section whose text matches; `title_strip`: "
+            "removed from titles.",
+            "section",
+            choices=SECTION_RULE_TYPES,
+        ),
+        Field(
+            "pattern",
+            _STR,
+            "Python regular expression; `MULTILINE` is always on. Named groups `number` and "
+            "`title` give `item_number` and `title`.",
+            required=True,
+        ),
         _FLAGS,
-        Field("priority", _INT, "On overlapping matches the higher wins; the highest-priority item rule that "
-              "matches picks the layout; classify rules are tried by priority.", 0),
-        Field("scope", _STR, "`preamble`: before the first attendance, apologies or item start; `before_items`: "
-              "before the first item; `body`: after the first attendance, apologies or item start.", "any",
-              choices=SECTION_SCOPES, only_for=("section",)),
-        Field("extent", _STR, "`until_next`: the section runs to the next start; `match`: the section is the "
-              "match (a block; a top-level block also takes the blank lines after it, and text after it up to "
-              "the next start becomes `other`).", "until_next", choices=SECTION_EXTENTS,
-              only_for=("section", "nested")),
-        Field("layout", _STR_OR_NULL, "Item layout name (`ai_markers`, `pipe_table`, `item_page`, "
-              "`decision_notice`, `plain`); rules of the layouts not chosen for a document are off.",
-              only_for=("section",)),
-        Field("sequential", _BOOL, "Item numbers of these rules must increase through the document (the "
-              "longest increasing run is kept); needs a `number` group.", False, only_for=("section",)),
-        Field("merge", _BOOL, "A match does not start a new section when the open top-level section already "
-              "has this kind.", False, only_for=("section",)),
-        Field("start_group", _STR_OR_NULL, "The section starts at this named group instead of the match.",
-              only_for=("section",)),
-        Field("title", _STR_OR_NULL, "Fixed title when the pattern has no `title` group.",
-              only_for=("section", "nested")),
-        Field("parents", _LIST, "Kinds of the top-level sections a nested rule applies in.",
-              only_for=("nested",), shown_default='`["item"]`'),
-        Field("parent_rules", _LIST, "Only in top-level sections started by these rule ids.",
-              only_for=("nested",), shown_default="`[]`"),
-        Field("until", _LIST, "The nested section ends at the next nested start of these kinds (else at the "
-              "parent's end).", only_for=("nested",), shown_default="`[<kind>]`"),
+        Field(
+            "priority",
+            _INT,
+            "On overlapping matches the higher wins; the highest-priority item rule that "
+            "matches picks the layout; classify rules are tried by priority.",
+            0,
+        ),
+        Field(
+            "scope",
+            _STR,
+            "`preamble`: before the first attendance, apologies or item start; `before_items`: "
+            "before the first item; `body`: after the first attendance, apologies or item start.",
+            "any",
+            choices=SECTION_SCOPES,
+            only_for=("section",),
+        ),
+        Field(
+            "extent",
+            _STR,
+            "`until_next`: the section runs to the next start; `match`: the section is the "
+            "match (a block; a top-level block also takes the blank lines after it, and text after it up to "
+            "the next start becomes `other`).",
+            "until_next",
+            choices=SECTION_EXTENTS,
+            only_for=("section", "nested"),
+        ),
+        Field(
+            "layout",
+            _STR_OR_NULL,
+            "Item layout name (`ai_markers`, `pipe_table`, `item_page`, "
+            "`decision_notice`, `plain`); rules of the layouts not chosen for a document are off.",
+            only_for=("section",),
+        ),
+        Field(
+            "sequential",
+            _BOOL,
+            "Item numbers of these rules must increase through the document (the "
+            "longest increasing run is kept); needs a `number` group.",
+            False,
+            only_for=("section",),
+        ),
+        Field(
+            "merge",
+            _BOOL,
+            "A match does not start a new section when the open top-level section already has this kind.",
+            False,
+            only_for=("section",),
+        ),
+        Field(
+            "start_group",
+            _STR_OR_NULL,
+            "The section starts at this named group instead of the match.",
+            only_for=("section",),
+        ),
+        Field(
+            "title", _STR_OR_NULL, "Fixed title when the pattern has no `title` group.", only_for=("section", "nested")
+        ),
+        Field(
+            "parents",
+            _LIST,
+            "Kinds of the top-level sections a nested rule applies in.",
+            only_for=("nested",),
+            shown_default='`["item"]`',
+        ),
+        Field(
+            "parent_rules",
+            _LIST,
+            "Only in top-level sections started by these rule ids.",
+            only_for=("nested",),
+            shown_default="`[]`",
+        ),
+        Field(
+            "until",
+            _LIST,
+            "The nested section ends at the next nested start of these kinds (else at the parent's end).",
+            only_for=("nested",),
+            shown_default="`[<kind>]`",
+        ),
         _COMMENT,
     ),
     notes=(
@@ -267,20 +345,46 @@ MEETING_RULES = RuleSchema(
     "earliest in the text; a candidate that does not normalise (an unparseable date) is skipped.",
     (
         Field("id", _STR, "Unique name, used in errors.", shown_default="`meeting_<n>`"),
-        Field("type", _STR, "`extract`: read fields from the named groups `council`, `committee`, `date`, "
-              "`time`, `venue` of each match (or set fixed values with `value`); `strip`: delete the match "
-              "from an extracted value of `field` before it is normalised.", "extract", choices=("extract", "strip")),
-        Field("pattern", _STR, "Python regular expression; `MULTILINE` is always on, so `^` and `$` are line "
-              "anchors.", required=True),
+        Field(
+            "type",
+            _STR,
+            "`extract`: read fields from the named groups `council`, `committee`, `date`, "
+            "`time`, `venue` of each match (or set fixed values with `value`); `strip`: delete the match "
+            "from an extracted value of `field` before it is normalised.",
+            "extract",
+            choices=("extract", "strip"),
+        ),
+        Field(
+            "pattern",
+            _STR,
+            "Python regular expression; `MULTILINE` is always on, so `^` and `$` are line anchors.",
+            required=True,
+        ),
         _FLAGS,
-        Field("scope", _STR, "`header`: search only the top-level `header` sections; `document`: search the "
-              "whole text (only for unambiguous labels such as `Decision Maker:`).", "header",
-              choices=("header", "document"), only_for=("extract",)),
+        Field(
+            "scope",
+            _STR,
+            "`header`: search only the top-level `header` sections; `document`: search the "
+            "whole text (only for unambiguous labels such as `Decision Maker:`).",
+            "header",
+            choices=("header", "document"),
+            only_for=("extract",),
+        ),
         Field("priority", _INT, "Among candidates for one field the highest wins.", 0),
-        Field("value", _OBJECT, "Fixed values for fields when the pattern matches, e.g. "
-              '`{"venue": "virtual meeting"}`.', only_for=("extract",), shown_default="`{}`"),
-        Field("field", _STR, "The field a strip rule cleans; required for strip rules.", choices=MEETING_FIELDS,
-              only_for=("strip",)),
+        Field(
+            "value",
+            _OBJECT,
+            'Fixed values for fields when the pattern matches, e.g. `{"venue": "virtual meeting"}`.',
+            only_for=("extract",),
+            shown_default="`{}`",
+        ),
+        Field(
+            "field",
+            _STR,
+            "The field a strip rule cleans; required for strip rules.",
+            choices=MEETING_FIELDS,
+            only_for=("strip",),
+        ),
         _COMMENT,
     ),
 )
@@ -293,13 +397,24 @@ DOCUMENT_START_RULES = RuleSchema(
     "time, from its start (`re.match`); use inline flags such as `(?i)`.",
     (
         Field("id", _STR, "Unique name, used in errors.", required=True),
-        Field("kind", _STR, "`start`: a header cue line; `block`: a header line above a cue (council, "
-              "committee, an `Appendix A` label); `reject`: a cue line matching this is a sentence, not a "
-              "header.", "start", choices=DOCUMENT_START_KINDS),
+        Field(
+            "kind",
+            _STR,
+            "`start`: a header cue line; `block`: a header line above a cue (council, "
+            "committee, an `Appendix A` label); `reject`: a cue line matching this is a sentence, not a "
+            "header.",
+            "start",
+            choices=DOCUMENT_START_KINDS,
+        ),
         Field("pattern", _STR, "Python regular expression matched at the start of a line.", required=True),
-        Field("needs_block", _BOOL, "The cue counts only below a header block with a council or committee "
-              "line (separates a new set of minutes from an item titled `Minutes of the Meeting held on ...`).",
-              False, only_for=("start",)),
+        Field(
+            "needs_block",
+            _BOOL,
+            "The cue counts only below a header block with a council or committee "
+            "line (separates a new set of minutes from an item titled `Minutes of the Meeting held on ...`).",
+            False,
+            only_for=("start",),
+        ),
         Field("org", _BOOL, "This block line names a council or committee.", False, only_for=("block",)),
         Field("example", _STR, "A line the rule matches, for readers."),
     ),
@@ -308,54 +423,3 @@ DOCUMENT_START_RULES = RuleSchema(
 )
 
 SCHEMAS: tuple[RuleSchema, ...] = (SECTION_RULES, MEETING_RULES, DOCUMENT_START_RULES)
-
-
-def _default_text(f: Field) -> str:
-    if f.required:
-        return "required"
-    if f.shown_default is not None:
-        return f.shown_default
-    return f"`{json.dumps(f.default)}`"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
-def rules_reference(schemas: Sequence[RuleSchema] = SCHEMAS) -> str:
-    """Markdown reference of the rule files (docs/RULES.md), generated from the schemas."""
-    out = [
-        "# Rule files",
-        "",
-        "Generated from `pipeline/rules.py` by `make dictionary`; do not edit by hand.",
-        "The rule files live in `pipeline/patterns/`. Every file is checked when it is loaded: an unknown key,",
-        "a wrong type, a value outside its choices, a key that does not apply to the rule's type or a pattern",
-        "that does not compile raises `RuleError` as `<file> line <n> (rule '<id>'): <what is wrong>`",
-        "(`record <n>` in a JSON list).",
-        "",
-    ]
-    for schema in schemas:
-        out += [f"## {schema.title}: `pipeline/patterns/{schema.file_name}`", "", schema.description, ""]
-        out += ["| key | type | default | description |", "| --- | --- | --- | --- |"]
-        for f in schema.fields:
-            description = f.description
-            if f.choices:
-                description += " One of " + ", ".join(f"`{c}`" for c in f.choices) + "."
-            if f.only_for:
-                description += f" Only for `{schema.type_key}` " + " or ".join(f"`{t}`" for t in f.only_for) + "."
-            out.append(f"| `{f.name}` | {type_names(f.types)} | {_cell(_default_text(f))} | {_cell(description)} |")
-        out.append("")
-        for note in schema.notes:
-            out += [note, ""]
-    return "\n".join(out).rstrip("\n")
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Write the rule-file reference (docs/RULES.md).")
-    parser.add_argument("--out", type=Path, default=Path("docs/RULES.md"))
-    args = parser.parse_args(argv)
-    args.out.write_text(rules_reference() + "\n", encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main()

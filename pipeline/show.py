@@ -35,7 +35,9 @@ def rows_from_tables(out_dir: str | Path, doc_id: str) -> dict:
 
 def _table(title: str, header: list[str], body: list[list]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    trs = "".join("<tr>" + "".join(f"<td>{html.escape('' if c is None else str(c))}</td>" for c in r) + "</tr>" for r in body)
+    trs = "".join(
+        "<tr>" + "".join(f"<td>{html.escape('' if c is None else str(c))}</td>" for c in r) + "</tr>" for r in body
+    )
     return f"<h2>{html.escape(title)} ({len(body)})</h2><table><tr>{head}</tr>{trs}</table>"
 
 
@@ -45,29 +47,69 @@ def render(rows: dict) -> str:
     doc = rows["documents"][0]
     text = doc["text"]
     ents = [{"start": int(e["start_char"]), "end": int(e["end_char"]), "label": e["label"]} for e in rows["entities"]]
-    body = displacy.render({"text": text, "ents": ents, "title": None}, style="ent", manual=True, page=False,
-                           options={"colors": COLORS})
+    body = displacy.render(
+        {"text": text, "ents": ents, "title": None}, style="ent", manual=True, page=False, options={"colors": COLORS}
+    )
     by_id = {e["entity_id"]: e for e in rows["entities"]}
-    outline = [[s["section_id"].split(":")[-1], s["kind"], s.get("item_number"), s.get("title"), s["start_char"], s["end_char"],
-                (s.get("parent_id") or "").split(":")[-1]] for s in rows["sections"]]
-    rels = [[r["label"], r["head_text"], r["tail_text"], r["evidence"], f"{r['score']:.2f}" if r.get("score") is not None else ""]
-            for r in rows["relations"]]
+    outline = [
+        [
+            s["section_id"].split(":")[-1],
+            s["kind"],
+            s.get("item_number"),
+            s.get("title"),
+            s["start_char"],
+            s["end_char"],
+            (s.get("parent_id") or "").split(":")[-1],
+        ]
+        for s in rows["sections"]
+    ]
+    rels = [
+        [
+            r["label"],
+            r["head_text"],
+            r["tail_text"],
+            r["evidence"],
+            f"{r['score']:.2f}" if r.get("score") is not None else "",
+        ]
+        for r in rows["relations"]
+    ]
     att = [[a["person"], a["status"], a.get("role"), a.get("org"), a.get("evidence")] for a in rows["attendance"]]
-    mets = [[m["text"], m["value"], m["unit"], m.get("per"), m.get("indicator"), m.get("period"),
-             by_id.get(m.get("compare_to") or "", {}).get("text")] for m in rows["metrics"]]
+    mets = [
+        [
+            m["text"],
+            m["value"],
+            m["unit"],
+            m.get("per"),
+            m.get("indicator"),
+            m.get("period"),
+            by_id.get(m.get("compare_to") or "", {}).get("text"),
+        ]
+        for m in rows["metrics"]
+    ]
+
     def shown(value) -> str:
         return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
 
-    meta = " · ".join(shown(doc.get(k)) for k in ("council", "committee", "meeting_date", "meeting_time", "venue") if doc.get(k) is not None)
-    style = ("body{font-family:sans-serif;margin:2em;max-width:70em} table{border-collapse:collapse;margin-bottom:1em}"
-             "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%;vertical-align:top} .text{line-height:2.2}")
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(doc['doc_id'])}</title><style>{style}</style></head><body>"
-            f"<h1>{html.escape(str(doc.get('source_path')))} <small>{html.escape(doc['doc_id'])}</small></h1><p>{html.escape(meta)}</p>"
-            + _table("Sections", ["id", "kind", "number", "title", "start", "end", "parent"], outline)
-            + _table("Relations", ["label", "head", "tail", "evidence", "score"], rels)
-            + _table("Attendance", ["person", "status", "role", "org", "evidence"], att)
-            + _table("Metrics", ["text", "value", "unit", "per", "indicator", "period", "compared with"], mets)
-            + f"<h2>Text and entities</h2><div class='text'>{body}</div></body></html>")
+    meta = " · ".join(
+        shown(doc.get(k))
+        for k in ("council", "committee", "meeting_date", "meeting_time", "venue")
+        if doc.get(k) is not None
+    )
+    style = (
+        "body{font-family:sans-serif;margin:2em;max-width:70em} table{border-collapse:collapse;margin-bottom:1em}"
+        "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%;vertical-align:top} .text{line-height:2.2}"
+    )
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(doc['doc_id'])}</title>"
+        f"<style>{style}</style></head><body>"
+        f"<h1>{html.escape(str(doc.get('source_path')))} <small>{html.escape(doc['doc_id'])}</small></h1>"
+        f"<p>{html.escape(meta)}</p>"
+        + _table("Sections", ["id", "kind", "number", "title", "start", "end", "parent"], outline)
+        + _table("Relations", ["label", "head", "tail", "evidence", "score"], rels)
+        + _table("Attendance", ["person", "status", "role", "org", "evidence"], att)
+        + _table("Metrics", ["text", "value", "unit", "per", "indicator", "period", "compared with"], mets)
+        + f"<h2>Text and entities</h2><div class='text'>{body}</div></body></html>"
+    )
 
 
 def show(target: str, out: str | Path, tables: str | Path = "data/extracted", model: str | None = "models/cnn") -> Path:

@@ -13,7 +13,9 @@ import ast
 import sys
 from pathlib import Path
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1] / "pipeline"
+from pipeline.paths import REPO
+
+PACKAGE_ROOT = REPO / "pipeline"
 PACKAGE = PACKAGE_ROOT.name
 
 

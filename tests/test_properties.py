@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED_PATHS
 from pipeline.export.rows import doc_rows
 from pipeline.export.schema import PER_FILE_TABLES
 from pipeline.export.writer import rows_to_table
@@ -26,17 +25,36 @@ from pipeline.normalise.names import canonical_person
 from pipeline.normalise.numbers import UNITS, parse_metric
 from pipeline.normalise.orgs import expand_acronym, find_acronym_definitions
 from pipeline.normalise.roles import normalise_role
+from tests.helpers import SEED_PATHS
 
 # MINUTES_PROP_EXAMPLES=2000 for a long hunt; 60 keeps the suite fast
-PROPS = settings(max_examples=int(os.environ.get("MINUTES_PROP_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPS = settings(
+    max_examples=int(os.environ.get("MINUTES_PROP_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 SEED_LINES = sorted({line for p in SEED_PATHS for line in p.read_text(encoding="utf-8").split("\n")})
 LABELS = ["PERSON", "ROLE", "ORG", "DATE", "METRIC"]
 
 # text shaped like minutes: real seed lines, headings, numbers and noise, in any order
 minutes_line = st.one_of(
     st.sampled_from(SEED_LINES),
-    st.sampled_from(["Present:", "Apologies", "Resolved: That the report be noted.", "1.", "2. Minutes", "<AI1>", "</AI1>",
-                     "Glossary:", "CSC – Children's Social Care", "Page 3 of 7", "\t4.\tBudget", "Agenda and minutes"]),
+    st.sampled_from(
+        [
+            "Present:",
+            "Apologies",
+            "Resolved: That the report be noted.",
+            "1.",
+            "2. Minutes",
+            "<AI1>",
+            "</AI1>",
+            "Glossary:",
+            "CSC – Children's Social Care",
+            "Page 3 of 7",
+            "\t4.\tBudget",
+            "Agenda and minutes",
+        ]
+    ),
     st.text(max_size=40),
 )
 minutes_text = st.lists(minutes_line, max_size=40).map("\n".join)
@@ -89,9 +107,41 @@ def test_decode_text_roundtrips_or_refuses(text, encoding):
 
 
 @PROPS
-@given(markup=st.one_of(st.text(max_size=300), st.lists(st.sampled_from(
-    ["<p>", "</p>", "<div>", "<table><tr><td>", "</td><td>", "<br>", "<script>x</script>", "<!--", "-->", "&amp;", "&#0;",
-     "&#xD800;", "<pre>", "</pre>", "<![CDATA[", "]]>", "<html>", "text", " ", "\n", "<", ">", "\"'"]), max_size=60).map("".join)))
+@given(
+    markup=st.one_of(
+        st.text(max_size=300),
+        st.lists(
+            st.sampled_from(
+                [
+                    "<p>",
+                    "</p>",
+                    "<div>",
+                    "<table><tr><td>",
+                    "</td><td>",
+                    "<br>",
+                    "<script>x</script>",
+                    "<!--",
+                    "-->",
+                    "&amp;",
+                    "&#0;",
+                    "&#xD800;",
+                    "<pre>",
+                    "</pre>",
+                    "<![CDATA[",
+                    "]]>",
+                    "<html>",
+                    "text",
+                    " ",
+                    "\n",
+                    "<",
+                    ">",
+                    "\"'",
+                ]
+            ),
+            max_size=60,
+        ).map("".join),
+    )
+)
 def test_html_to_text_never_crashes(markup):
     try:
         text = html_to_text(markup)
@@ -161,7 +211,13 @@ def doc_with_entities(draw, nlp):
     spans = []
     for i in range(0, len(cuts) - 1, 2):
         if cuts[i] < cuts[i + 1]:
-            spans.append(doc.char_span(doc[cuts[i]].idx, doc[cuts[i + 1] - 1].idx + len(doc[cuts[i + 1] - 1]), label=draw(st.sampled_from(LABELS))))
+            spans.append(
+                doc.char_span(
+                    doc[cuts[i]].idx,
+                    doc[cuts[i + 1] - 1].idx + len(doc[cuts[i + 1] - 1]),
+                    label=draw(st.sampled_from(LABELS)),
+                )
+            )
     return text, [s for s in spans if s is not None]
 
 
@@ -199,7 +255,11 @@ def test_rows_text_equals_document_slice(nlp, data):
 ref_dates = st.one_of(st.none(), st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31)))
 date_like = st.one_of(
     st.text(max_size=60),
-    st.builds(lambda d, fmt: d.strftime(fmt), st.dates(min_value=dt.date(1900, 1, 1)), st.sampled_from(["%d %B %Y", "%A, %d %b %Y", "%d/%m/%Y", "%B %Y", "%Y/%y", "Q%m %Y"])),
+    st.builds(
+        lambda d, fmt: d.strftime(fmt),
+        st.dates(min_value=dt.date(1900, 1, 1)),
+        st.sampled_from(["%d %B %Y", "%A, %d %b %Y", "%d/%m/%Y", "%B %Y", "%Y/%y", "Q%m %Y"]),
+    ),
 )
 
 

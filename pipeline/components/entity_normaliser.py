@@ -59,12 +59,14 @@ class EntityNormaliser:
         if period is None and reference is not None:
             period = reference.isoformat()
         row = {
-            "start_char": start, "end_char": end,
+            "start_char": start,
+            "end_char": end,
             "value": parsed.value if parsed else None,
             "unit": parsed.unit if parsed else None,
             "per": parsed.per if parsed else None,
             "approximate": parsed.approximate if parsed else None,
-            "indicator": attributes.indicator, "indicator_start": attributes.indicator_start,
+            "indicator": attributes.indicator,
+            "indicator_start": attributes.indicator_start,
             "indicator_end": attributes.indicator_end,
             "period": period,
             "compare_to": list(attributes.compare_to) if attributes.compare_to else None,

@@ -106,8 +106,13 @@ class RelationExtractor:
                 current["evidence"] == "model" and (evidence != "model" or score > current["score"])
             )
             if replaces:
-                best[key] = {"label": label, "head": [head.start, head.end], "tail": [tail.start, tail.end],
-                             "score": round(float(score), 4), "evidence": evidence}
+                best[key] = {
+                    "label": label,
+                    "head": [head.start, head.end],
+                    "tail": [tail.start, tail.end],
+                    "score": round(float(score), 4),
+                    "evidence": evidence,
+                }
         # a person's HAS_ROLE from the model is dropped when a rule already gave that person a role
         ruled_heads = {
             tuple(rel["head"]) for rel in best.values() if rel["label"] == "HAS_ROLE" and rel["evidence"] != "model"
@@ -119,11 +124,16 @@ class RelationExtractor:
             key = (*rel["head"], *link["tail"], "AFFILIATED_WITH") if link else None
             if link and key not in best:
                 both_ruled = rel["evidence"] != "model" and link["evidence"] != "model"
-                best[key] = {"label": "AFFILIATED_WITH", "head": rel["head"], "tail": link["tail"],
-                             "score": round(min(rel["score"], link["score"]), 4),
-                             "evidence": "rule:chain" if both_ruled else "model"}
+                best[key] = {
+                    "label": "AFFILIATED_WITH",
+                    "head": rel["head"],
+                    "tail": link["tail"],
+                    "score": round(min(rel["score"], link["score"]), 4),
+                    "evidence": "rule:chain" if both_ruled else "model",
+                }
         kept = (
-            rel for rel in best.values()
+            rel
+            for rel in best.values()
             if not (rel["evidence"] == "model" and rel["label"] == "HAS_ROLE" and tuple(rel["head"]) in ruled_heads)
         )
         return sorted(kept, key=lambda rel: (rel["head"], rel["tail"]))

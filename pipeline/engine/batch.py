@@ -49,7 +49,7 @@ class BatchStats:
     failed_files: int = 0
     stage_seconds: dict = field(default_factory=dict)
 
-    def add(self, other: "BatchStats") -> None:
+    def add(self, other: BatchStats) -> None:
         for name in ("files", "documents", "sections", "entities", "errors", "words", "failed_files"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for stage, seconds in other.stage_seconds.items():
@@ -72,8 +72,14 @@ class BatchRows:
 
 def error_row(corpus_file: CorpusFile, stage: str, error: str, message: str, part: int | None = None) -> dict:
     """A row of the `errors` table about one file (or one document of it, when part is given)."""
-    return {"source_path": corpus_file.source_path, "part": part, "sha256": corpus_file.sha256, "stage": stage,
-            "error": error, "message": message}
+    return {
+        "source_path": corpus_file.source_path,
+        "part": part,
+        "sha256": corpus_file.sha256,
+        "stage": stage,
+        "error": error,
+        "message": message,
+    }
 
 
 # ---------------------------------------------------------------- ingest
@@ -97,8 +103,9 @@ def ingest_file(corpus_file: CorpusFile, settings: ExtractSettings) -> list[Sour
         return error_row(corpus_file, "parse", type(exc).__name__, message)
 
 
-def ingest_stage(batch: list[CorpusFile], settings: ExtractSettings, rows: BatchRows,
-                 max_length: int | None) -> list[tuple[str, SourceDocument]]:
+def ingest_stage(
+    batch: list[CorpusFile], settings: ExtractSettings, rows: BatchRows, max_length: int | None
+) -> list[tuple[str, SourceDocument]]:
     """(part key, document) for every document of the batch's files; failures go to the files' error rows."""
     documents: list[tuple[str, SourceDocument]] = []
     for corpus_file in batch:
@@ -115,11 +122,16 @@ def ingest_stage(batch: list[CorpusFile], settings: ExtractSettings, rows: Batch
         for source in sources:
             if max_length and len(source.text) > max_length:
                 # spaCy refuses these (E088) because memory grows with length; say so in words
-                file_rows["errors"].append(error_row(
-                    corpus_file, "limit", "DocumentTooLong",
-                    f"document {source.part} is {len(source.text):,} characters long, over the pipeline's limit of "
-                    f"{max_length:,} characters (nlp.max_length)", source.part,
-                ))
+                file_rows["errors"].append(
+                    error_row(
+                        corpus_file,
+                        "limit",
+                        "DocumentTooLong",
+                        f"document {source.part} is {len(source.text):,} characters long, over the pipeline's limit of "
+                        f"{max_length:,} characters (nlp.max_length)",
+                        source.part,
+                    )
+                )
                 continue
             # the tables record the corpus-relative path, not where this worker found the file
             documents.append((key, replace(source, source_path=corpus_file.source_path)))
@@ -145,8 +157,9 @@ def _nlp_failure(exc: Exception, deadline: Deadline, source: SourceDocument) -> 
     return "nlp", type(exc).__name__, str(exc)[:500] or type(exc).__name__
 
 
-def _annotate_alone(nlp: Language, key: str, source: SourceDocument, settings: ExtractSettings,
-                    batch_size: int, rows: BatchRows) -> list[tuple[str, SourceDocument, Doc]]:
+def _annotate_alone(
+    nlp: Language, key: str, source: SourceDocument, settings: ExtractSettings, batch_size: int, rows: BatchRows
+) -> list[tuple[str, SourceDocument, Doc]]:
     """One document on its own, under its own time limit; a failure becomes its error row."""
     deadline = Deadline(settings.doc_seconds)
     try:
@@ -158,8 +171,9 @@ def _annotate_alone(nlp: Language, key: str, source: SourceDocument, settings: E
         return []
 
 
-def annotate_stage(nlp: Language, documents: list[tuple[str, SourceDocument]], settings: ExtractSettings,
-                   rows: BatchRows) -> list[tuple[str, SourceDocument, Doc]]:
+def annotate_stage(
+    nlp: Language, documents: list[tuple[str, SourceDocument]], settings: ExtractSettings, rows: BatchRows
+) -> list[tuple[str, SourceDocument, Doc]]:
     """Run the pipeline over all documents; if one breaks it or overruns, redo the rest one at a time so
     that only that document is lost (its error row says why)."""
     batch_size = int(settings.nlp_batch_size or DEFAULT_NLP_BATCH_SIZE)
@@ -172,7 +186,7 @@ def annotate_stage(nlp: Language, documents: list[tuple[str, SourceDocument]], s
                 deadline.restart()  # raises instead if this document overran (its result is not kept)
                 annotated.append(item)
     except Exception:
-        for key, source in documents[len(annotated):]:
+        for key, source in documents[len(annotated) :]:
             annotated.extend(_annotate_alone(nlp, key, source, settings, batch_size, rows))
     return annotated
 
@@ -180,8 +194,9 @@ def annotate_stage(nlp: Language, documents: list[tuple[str, SourceDocument]], s
 # ---------------------------------------------------------------- rows
 
 
-def rows_stage(annotated: list[tuple[str, SourceDocument, Doc]], rows: BatchRows, model_version: str,
-               stats: BatchStats) -> None:
+def rows_stage(
+    annotated: list[tuple[str, SourceDocument, Doc]], rows: BatchRows, model_version: str, stats: BatchStats
+) -> None:
     """Table rows for each annotated document, added to its file's rows (a failure: its "write" error row)."""
     for key, source, doc in annotated:
         try:
@@ -213,8 +228,9 @@ def unwritable_reason(file_rows: TableRows) -> str | None:
     return None
 
 
-def write_stage(batch: list[CorpusFile], rows: BatchRows, writer: DatasetWriter, model_version: str,
-                stats: BatchStats) -> None:
+def write_stage(
+    batch: list[CorpusFile], rows: BatchRows, writer: DatasetWriter, model_version: str, stats: BatchStats
+) -> None:
     """Each file's parts (all tables), then its completion marker; rows Parquet refuses become one error row."""
     for corpus_file in batch:
         key = part_key(corpus_file)
@@ -231,16 +247,21 @@ def write_stage(batch: list[CorpusFile], rows: BatchRows, writer: DatasetWriter,
             writer.write_part(table, key, file_rows[table])
         if corpus_file.sha256 is not None:
             # marker last: until it exists, the next run redoes this file and overwrites its parts
-            marker = {"source_path": corpus_file.source_path, "sha256": corpus_file.sha256, "version": __version__,
-                      "model": model_version}
+            marker = {
+                "source_path": corpus_file.source_path,
+                "sha256": corpus_file.sha256,
+                "version": __version__,
+                "model": model_version,
+            }
             writer.mark_done(key, marker)
 
 
 # ---------------------------------------------------------------- the batch
 
 
-def extract_batch(batch: list[CorpusFile], out_dir: str, model: str | None,
-                  settings: ExtractSettings | None = None) -> BatchStats:
+def extract_batch(
+    batch: list[CorpusFile], out_dir: str, model: str | None, settings: ExtractSettings | None = None
+) -> BatchStats:
     """Process a batch of files and write their parts. Safe to call in any worker process.
 
     The pipeline comes from this process's cache (`pipeline.nlp.cached_nlp`). A failure of one file or

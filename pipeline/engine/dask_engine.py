@@ -15,7 +15,7 @@ scheduler's memory does not grow with the corpus either.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from .worker import BatchReport, init_worker, run_batch, single_thread_env
 
@@ -25,8 +25,15 @@ def _task(batch, out, model, settings) -> BatchReport:
     return run_batch(batch, out, model, settings)
 
 
-def run_batches_dask(jobs: Callable[[int], Iterable[tuple[list, object]]], out, model, *, workers: int = 2,
-                     scheduler: str | None = None, **_) -> Iterator[BatchReport]:
+def run_batches_dask(
+    jobs: Callable[[int], Iterable[tuple[list, object]]],
+    out,
+    model,
+    *,
+    workers: int = 2,
+    scheduler: str | None = None,
+    **_,
+) -> Iterator[BatchReport]:
     """jobs(slots): (batch of CorpusFile, ExtractSettings) pairs, sized for the cluster's worker threads and consumed
     lazily (at most two tasks per worker thread in flight)."""
     from dask.distributed import Client, LocalCluster, as_completed
@@ -36,7 +43,10 @@ def run_batches_dask(jobs: Callable[[int], Iterable[tuple[list, object]]], out, 
         client = Client(scheduler)
     else:
         cluster = LocalCluster(
-            n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None,
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
             env=single_thread_env(),
         )
         client = Client(cluster)

@@ -22,7 +22,8 @@ class DocumentTimeout(TimeoutError):
 def _async_raise(thread_id: int, exc_type: type[BaseException] | None) -> None:
     """Raise exc_type in another thread at its next bytecode (None clears a pending one)."""
     ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread_id), ctypes.py_object(exc_type) if exc_type else None)
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc_type) if exc_type else None
+    )
 
 
 class Deadline:
@@ -68,7 +69,7 @@ class Deadline:
                 _async_raise(self._thread_id, DocumentTimeout)
                 self._due = time.monotonic() + REFIRE_SECONDS
 
-    def __enter__(self) -> "Deadline":
+    def __enter__(self) -> Deadline:
         if self.seconds <= 0:
             return self
         self._thread_id = threading.get_ident()

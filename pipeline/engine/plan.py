@@ -22,12 +22,17 @@ def part_key(corpus_file: CorpusFile) -> str:
 
 def _is_done(corpus_file: CorpusFile, writer: DatasetWriter, model_id: str) -> bool:
     marker = writer.read_marker(part_key(corpus_file))
-    return (marker is not None and marker.get("source_path") == corpus_file.source_path
-            and marker.get("version") == __version__ and marker.get("model") == model_id)
+    return (
+        marker is not None
+        and marker.get("source_path") == corpus_file.source_path
+        and marker.get("version") == __version__
+        and marker.get("model") == model_id
+    )
 
 
-def plan_work(files: list[CorpusFile], writer: DatasetWriter,
-              model: str | None = None) -> tuple[list[CorpusFile], set[str]]:
+def plan_work(
+    files: list[CorpusFile], writer: DatasetWriter, model: str | None = None
+) -> tuple[list[CorpusFile], set[str]]:
     """Which files need processing, and the set of part keys the finished output should hold.
 
     Identical content at several paths is processed once, under the first path in sorted order, so

@@ -11,9 +11,9 @@ finished so far is kept and the next run resumes from the completion markers.
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Iterable, Iterator
 
 from ..envvars import temporary_environ
 from .worker import BatchReport, init_worker, run_batch, single_thread_env
@@ -23,8 +23,9 @@ class WorkerDied(RuntimeError):
     """A worker process ended without returning its batch's report."""
 
 
-def run_batches_processes(jobs: Callable[[int], Iterable[tuple[list, object]]], out, model, *, workers: int = 2,
-                          **_) -> Iterator[BatchReport]:
+def run_batches_processes(
+    jobs: Callable[[int], Iterable[tuple[list, object]]], out, model, *, workers: int = 2, **_
+) -> Iterator[BatchReport]:
     """jobs(workers): (batch of CorpusFile, ExtractSettings) pairs, consumed lazily."""
     ctx = mp.get_context("spawn")
     pending = iter(jobs(workers))
@@ -32,6 +33,7 @@ def run_batches_processes(jobs: Callable[[int], Iterable[tuple[list, object]]], 
     with temporary_environ(single_thread_env(), override=False):
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
     try:
+
         def submit_more() -> None:
             while len(in_flight) < 2 * workers:
                 job = next(pending, None)

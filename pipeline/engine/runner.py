@@ -24,9 +24,9 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from ..export.writer import DatasetWriter
 from ..ingest.scan import CorpusFile, scan_corpus
@@ -105,8 +105,9 @@ def _size(corpus_file: CorpusFile) -> int:
         return 0
 
 
-def make_batches(files: list[CorpusFile], batch_files: int, batch_bytes: int = BATCH_BYTES,
-                 slots: int = 1) -> Iterator[tuple[list[CorpusFile], int]]:
+def make_batches(
+    files: list[CorpusFile], batch_files: int, batch_bytes: int = BATCH_BYTES, slots: int = 1
+) -> Iterator[tuple[list[CorpusFile], int]]:
     """Consecutive (files, largest file's size in bytes): at most batch_size_for(...) files and, unless a
     single file is larger, at most batch_bytes bytes. Lazy, so batches exist only while an engine works on them."""
     batch: list[CorpusFile] = []
@@ -129,8 +130,9 @@ def nlp_batch_size(largest_file_bytes: int) -> int:
     return max(1, min(NLP_BATCH_MAX, NLP_BATCH_BYTES // max(1, largest_file_bytes)))
 
 
-def make_jobs(files: list[CorpusFile], settings: ExtractSettings,
-              slots: int = 1) -> Iterator[tuple[list[CorpusFile], ExtractSettings]]:
+def make_jobs(
+    files: list[CorpusFile], settings: ExtractSettings, slots: int = 1
+) -> Iterator[tuple[list[CorpusFile], ExtractSettings]]:
     """(batch, settings for that batch) as the engines take them: batches of at most settings.batch_files
     files, each with its nlp_batch_size (sized from its largest file unless the settings give one)."""
     for batch, largest in make_batches(files, settings.batch_files, slots=slots):
@@ -206,8 +208,13 @@ def run_extract(
         if bar is not None:
             bar.update(report.stats.files)
         else:
-            log.info("extract: %d/%d files, %d documents, %d errors", done, len(todo), summary.stats.documents,
-                     summary.stats.errors)
+            log.info(
+                "extract: %d/%d files, %d documents, %d errors",
+                done,
+                len(todo),
+                summary.stats.documents,
+                summary.stats.errors,
+            )
     if bar is not None:
         bar.close()
     t_stale = time.perf_counter()
@@ -225,8 +232,9 @@ def run_extract(
     return summary
 
 
-def run_batches_inline(jobs: Callable[[int], Iterable[tuple[list, ExtractSettings]]], out, model,
-                       **_) -> Iterator[BatchReport]:
+def run_batches_inline(
+    jobs: Callable[[int], Iterable[tuple[list, ExtractSettings]]], out, model, **_
+) -> Iterator[BatchReport]:
     """The inline engine: each batch in this process, one after the other."""
     for batch, settings in jobs(1):
         yield run_batch(batch, out, model, settings)

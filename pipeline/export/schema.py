@@ -53,8 +53,14 @@ def path_key(source_path: str) -> str:
 
 _S, _I, _F, _D = pa.string(), pa.int64(), pa.float64(), pa.date32()
 
-DOC_ID = Column("doc_id", _S, "Stable document id: first 16 hex digits of the file's SHA-256, '-', the document's index in the file.")
-SECTION_ID = Column("section_id", _S, "Innermost section containing the row's start offset (`<doc_id>:s<index>`), null if none.")
+DOC_ID = Column(
+    "doc_id",
+    _S,
+    "Stable document id: first 16 hex digits of the file's SHA-256, '-', the document's index in the file.",
+)
+SECTION_ID = Column(
+    "section_id", _S, "Innermost section containing the row's start offset (`<doc_id>:s<index>`), null if none."
+)
 START = Column("start_char", _I, "Start offset (characters) into documents.text.")
 END = Column("end_char", _I, "End offset (exclusive) into documents.text; text == documents.text[start_char:end_char].")
 
@@ -92,7 +98,12 @@ TABLES: dict[str, Table] = {
             (
                 DOC_ID,
                 Column("section_id", _S, "`<doc_id>:s<index>`, index in document order."),
-                Column("kind", _S, "header, attendance, attendance_group, apologies, item, resolution, minutes, glossary, boilerplate, other."),
+                Column(
+                    "kind",
+                    _S,
+                    "header, attendance, attendance_group, apologies, item, resolution, minutes, glossary, "
+                    "boilerplate, other.",
+                ),
                 Column("item_number", _S, "Agenda item number as printed ('4', '45/19'), for items."),
                 Column("title", _S, "Heading text (item title, attendance sub-heading)."),
                 START,
@@ -109,7 +120,12 @@ TABLES: dict[str, Table] = {
                 Column("entity_id", _S, "`<doc_id>:e<index>`, index in document order."),
                 Column("label", _S, "PERSON, ROLE, ORG, DATE or METRIC."),
                 Column("text", _S, "The mention as it appears in the text."),
-                Column("norm", _S, "Normalised form: canonical person name, ISO date or range, expanded acronym, tidied role, metric value."),
+                Column(
+                    "norm",
+                    _S,
+                    "Normalised form: canonical person name, ISO date or range, expanded acronym, tidied role, "
+                    "metric value.",
+                ),
                 START,
                 END,
                 SECTION_ID,
@@ -176,7 +192,8 @@ TABLES: dict[str, Table] = {
         Table(
             "people",
             "person across the corpus",
-            "People merged across meetings (same canonical name; initials + surname only when unambiguous within a council).",
+            "People merged across meetings (same canonical name; initials + surname only when unambiguous "
+            "within a council).",
             (
                 Column("person_id", _S, "Stable id: hash of the council and the canonical name chosen for the person."),
                 Column("name", _S, "Canonical name (the fullest form seen)."),
@@ -190,7 +207,8 @@ TABLES: dict[str, Table] = {
         Table(
             "role_history",
             "person holding a role at a meeting",
-            "Who held which post, in which organisation, when (from HAS_ROLE/AFFILIATED_WITH relations and attendance).",
+            "Who held which post, in which organisation, when "
+            "(from HAS_ROLE/AFFILIATED_WITH relations and attendance).",
             (
                 Column("person_id", _S, "Person (see people)."),
                 Column("person", _S, "Canonical name."),
@@ -203,7 +221,8 @@ TABLES: dict[str, Table] = {
         Table(
             "errors",
             "input that failed",
-            "A file or document that could not be read or processed, with the stage and a clear message. The run goes on.",
+            "A file or document that could not be read or processed, with the stage and a clear message. "
+            "The run goes on.",
             (
                 Column("source_path", _S, "Path of the source file relative to the corpus folder."),
                 Column("part", _I, "Document index within the file, null when the whole file failed."),
@@ -236,7 +255,14 @@ def data_dictionary() -> str:
         "",
     ]
     for t in TABLES.values():
-        out += [f"## {t.name}", "", f"One row per {t.one_row_per}. {t.description}", "", "| column | type | description |", "| --- | --- | --- |"]
+        out += [
+            f"## {t.name}",
+            "",
+            f"One row per {t.one_row_per}. {t.description}",
+            "",
+            "| column | type | description |",
+            "| --- | --- | --- |",
+        ]
         out += [f"| `{c.name}` | {c.type} | {c.description} |" for c in t.columns]
         out.append("")
     return "\n".join(out)

@@ -61,7 +61,9 @@ class DatasetWriter:
 
     def write_part(self, table: str, key: str, rows: list[dict]) -> Path:
         path = self.part_path(table, key)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)  # no .parquet suffix: globs like *.parquet (DuckDB) must not match it
+        fd, tmp = tempfile.mkstemp(
+            prefix=".tmp-", dir=path.parent
+        )  # no .parquet suffix: globs like *.parquet (DuckDB) must not match it
         os.close(fd)
         try:
             pq.write_table(rows_to_table(table, rows), tmp, compression="zstd")

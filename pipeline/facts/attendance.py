@@ -23,14 +23,39 @@ from dataclasses import dataclass, field
 
 RANK = {"chair": 5, "substitute": 4, "apologies": 3, "present": 2, "in_attendance": 1}
 
-_IN_ATT_GROUP = re.compile(r"officer|other attendee|in attendance|also (?:present|in attendance)|others present|guest|speaker|partner|advis|support", re.I)
+_IN_ATT_GROUP = re.compile(
+    r"officer|other attendee|in attendance|also (?:present|in attendance)|others present|"
+    r"guest|speaker|partner|advis|support",
+    re.I,
+)
 _APOLOGY_GROUP = re.compile(r"apolog|absent", re.I)
-_APOLOGIES = re.compile(r"apologies(?:\s+for\s+absence)?\s+(?:were|was|had been|have been)\s+(?:received|submitted|given|noted|tendered)\s+(?:from|on behalf of)|^\s*apologies(?:\s+for\s+absence)?\s*[:\-–]|apologies\s+were\s+received\s+from|sent\s+(?:their\s+)?apologies|gave\s+apologies", re.I | re.M)
-_REPLACED = re.compile(r"\b(replaced|substituted\s+for|deputised\s+for|was\s+substitute\s+for|as\s+substitutes?\s+for|in\s+place\s+of)\b", re.I)
-_ON_BEHALF = re.compile(r"\battended\s+(?:the\s+meeting\s+)?on\s+behalf\s+of\b|\bwas\s+(?:present|in attendance)\s+on\s+behalf\s+of\b|\brepresent(?:ed|ing)\b", re.I)
-_CHAIRED_ABSENCE = re.compile(r"\b(?:chaired|chaired\s+the\s+meeting|took\s+the\s+chair|presided)\b[^.]*?\bin\s+the\s+absence\s+of\b", re.I)
+_APOLOGIES = re.compile(
+    r"apologies(?:\s+for\s+absence)?\s+(?:were|was|had been|have been)\s+"
+    r"(?:received|submitted|given|noted|tendered)\s+(?:from|on behalf of)"
+    r"|^\s*apologies(?:\s+for\s+absence)?\s*[:\-–]"
+    r"|apologies\s+were\s+received\s+from"
+    r"|sent\s+(?:their\s+)?apologies"
+    r"|gave\s+apologies",
+    re.I | re.M,
+)
+_REPLACED = re.compile(
+    r"\b(replaced|substituted\s+for|deputised\s+for|was\s+substitute\s+for|as\s+substitutes?\s+for|in\s+place\s+of)\b",
+    re.I,
+)
+_ON_BEHALF = re.compile(
+    r"\battended\s+(?:the\s+meeting\s+)?on\s+behalf\s+of\b"
+    r"|\bwas\s+(?:present|in attendance)\s+on\s+behalf\s+of\b"
+    r"|\brepresent(?:ed|ing)\b",
+    re.I,
+)
+_CHAIRED_ABSENCE = re.compile(
+    r"\b(?:chaired|chaired\s+the\s+meeting|took\s+the\s+chair|presided)\b[^.]*?\bin\s+the\s+absence\s+of\b", re.I
+)
 _CHAIRED_BY = re.compile(r"\b(?:jointly\s+)?(?:chaired|co-chaired)\s+by\b", re.I)
-_WELCOME = re.compile(r"\b(?:welcomed|introduced|also\s+in\s+attendance\s+(?:was|were)|in\s+attendance\s+(?:was|were)|also\s+present\s+(?:was|were)|were\s+also\s+present|was\s+also\s+present|(?:attended|joined)\s+(?:the\s+meeting|for\s+(?:this|the)\s+item))\b", re.I)
+_WELCOME = re.compile(
+    r"\b(?:welcomed|introduced|also\s+in\s+attendance\s+(?:was|were)|in\s+attendance\s+(?:was|were)|also\s+present\s+(?:was|were)|were\s+also\s+present|was\s+also\s+present|(?:attended|joined)\s+(?:the\s+meeting|for\s+(?:this|the)\s+item))\b",
+    re.I,
+)
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n\s*\n")
 
 
@@ -113,8 +138,10 @@ def sentence_statuses(text: str, mentions: list[Mention]) -> list[tuple[Mention,
 def _around(persons: list[Mention], cue_start: int, cue_end: int, lo: int = 0, hi: int | None = None):
     """The people before a cue ("replaced", "in the absence of") and after it, within [lo, hi)."""
     hi = float("inf") if hi is None else hi
-    return ([p for p in persons if lo <= p.start and p.end <= cue_start],
-            [p for p in persons if cue_end <= p.start and p.end <= hi])
+    return (
+        [p for p in persons if lo <= p.start and p.end <= cue_start],
+        [p for p in persons if cue_end <= p.start and p.end <= hi],
+    )
 
 
 def _clauses(sent: str, offset: int):
@@ -158,8 +185,19 @@ def _nearest_heading(text: str, block_start: int, pos: int) -> str | None:
     heading = None
     for line in chunk.split("\n"):
         t = line.strip(" \t\u00a0:·•")
-        if t and len(t.split()) <= 5 and (line.strip().endswith(":") or re.fullmatch(
-                r"(?i)(members?|committee members|co-opted members?|officers?(?: in attendance| present)?|other attendees|in attendance|also present|partners|apologies(?: for absence)?|present|others present|members present|substitutes?)", t)):
+        if (
+            t
+            and len(t.split()) <= 5
+            and (
+                line.strip().endswith(":")
+                or re.fullmatch(
+                    r"(?i)(members?|committee members|co-opted members?|officers?(?: in attendance| present)?"
+                    r"|other attendees|in attendance|also present|partners|apologies(?: for absence)?"
+                    r"|present|others present|members present|substitutes?)",
+                    t,
+                )
+            )
+        ):
             heading = t
     return heading
 
@@ -201,7 +239,11 @@ def _merge_initials(rows: list[Row]) -> list[Row]:
         if short and r not in full:
             surname = parts[-1].casefold()
             initial = parts[0][0].casefold() if len(parts) > 1 else None
-            fits = [f for f in full if f.person.split()[-1].casefold() == surname and (initial is None or f.person[0].casefold() == initial)]
+            fits = [
+                f
+                for f in full
+                if f.person.split()[-1].casefold() == surname and (initial is None or f.person[0].casefold() == initial)
+            ]
             if len(fits) == 1:
                 target = fits[0]
                 target.aliases.add(r.person)
@@ -218,6 +260,13 @@ def attendance_rows(text: str, mentions: list[Mention], sections: list[dict], re
     items = list_statuses(text, mentions, sections) + sentence_statuses(text, mentions)
     rows = merge(items, canonical, relations)
     return [
-        {"person": r.person, "status": r.status, "role": r.role, "org": r.org, "entity": list(r.entity), "evidence": r.evidence}
+        {
+            "person": r.person,
+            "status": r.status,
+            "role": r.role,
+            "org": r.org,
+            "entity": list(r.entity),
+            "evidence": r.evidence,
+        }
         for r in sorted(rows, key=lambda r: r.entity)
     ]

@@ -22,14 +22,73 @@ from dataclasses import dataclass
 _BULLET = re.compile(r"[\s·•\-\*\u2022\u00b7\t]*(?:\(?[ivx]+\)|\(?\d+\)|[a-z]\))?\s*")
 _SEP_END = re.compile(r"\s*(?:[–—:=]|-(?=\s)|\(|,)\s*$")
 _STOP = {
-    "was", "were", "is", "are", "had", "has", "have", "been", "be", "would", "will", "could", "should", "which",
-    "that", "who", "with", "and", "but", "or", "to", "in", "on", "at", "for", "from", "by", "since", "than",
-    "compared", "against", "this", "these", "it", "they", "as", "there", "per", "the", "a", "an", "we",
-    "increase", "increased", "decrease", "decreased", "reduced", "rose", "fell", "between", "within", "across",
-    "currently", "now", "overall", "respectively", "whilst", "while", "when", "where", "being", "above", "below",
+    "was",
+    "were",
+    "is",
+    "are",
+    "had",
+    "has",
+    "have",
+    "been",
+    "be",
+    "would",
+    "will",
+    "could",
+    "should",
+    "which",
+    "that",
+    "who",
+    "with",
+    "and",
+    "but",
+    "or",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "from",
+    "by",
+    "since",
+    "than",
+    "compared",
+    "against",
+    "this",
+    "these",
+    "it",
+    "they",
+    "as",
+    "there",
+    "per",
+    "the",
+    "a",
+    "an",
+    "we",
+    "increase",
+    "increased",
+    "decrease",
+    "decreased",
+    "reduced",
+    "rose",
+    "fell",
+    "between",
+    "within",
+    "across",
+    "currently",
+    "now",
+    "overall",
+    "respectively",
+    "whilst",
+    "while",
+    "when",
+    "where",
+    "being",
+    "above",
+    "below",
 }
 _CLAUSE = re.compile(
-    r"\b((?:the\s+)?(?:total\s+)?(?:number|numbers|rate|percentage|proportion|level|average|count)\s+of\s+[\w'’\- ]{3,80}?)"
+    r"\b((?:the\s+)?(?:total\s+)?(?:number|numbers|rate|percentage|proportion|level|average|count)"
+    r"\s+of\s+[\w'’\- ]{3,80}?)"
     r"\s+(?:had|has|have|was|were|is|are|stood|increased|decreased|rose|fell|reduced|grew|dropped)\b",
     re.I,
 )
@@ -94,8 +153,13 @@ def _following_noun_phrase(text: str, start: int, limit: int) -> tuple[int, int]
     return (s, e) if e > s else None
 
 
-_LEAD = re.compile(r"^(?:an?\s+|the\s+)?(?:(?:increase|reduction|decrease|rise|fall|drop|improvement)\s+in\s+|(?:total\s+)?number\s+of\s+)", re.I)
-_TRAIL = re.compile(r"(?:\s+(?:to|at|of|was|is|were|are|stood at|by|from|currently)|\s*\(.*?\)|\s+per\s+[\d,]+.*)+$", re.I)
+_LEAD = re.compile(
+    r"^(?:an?\s+|the\s+)?(?:(?:increase|reduction|decrease|rise|fall|drop|improvement)\s+in\s+|(?:total\s+)?number\s+of\s+)",
+    re.I,
+)
+_TRAIL = re.compile(
+    r"(?:\s+(?:to|at|of|was|is|were|are|stood at|by|from|currently)|\s*\(.*?\)|\s+per\s+[\d,]+.*)+$", re.I
+)
 
 
 def _clean_label(text: str, s: int, e: int) -> tuple[int, int]:
@@ -124,7 +188,9 @@ def _is_label(prefix: str) -> bool:
     if _SEP_END.search(prefix):
         return len(words) <= 12
     lowered = {w.lower() for w in words}
-    return len(words) <= 6 and not (lowered & {"was", "were", "had", "has", "have", "reported", "said", "that", "is", "are"})
+    return len(words) <= 6 and not (
+        lowered & {"was", "were", "had", "has", "have", "reported", "said", "that", "is", "are"}
+    )
 
 
 def find_indicator(text: str, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int] | None:
@@ -164,14 +230,21 @@ def find_indicator(text: str, start: int, end: int, sentence: tuple[int, int]) -
     return None
 
 
-def find_period(text: str, start: int, end: int, sentence: tuple[int, int], dates: list[tuple[int, int]],
-                section: tuple[int, int] | None) -> str | None:
+def find_period(
+    text: str,
+    start: int,
+    end: int,
+    sentence: tuple[int, int],
+    dates: list[tuple[int, int]],
+    section: tuple[int, int] | None,
+) -> str | None:
     """Text of the DATE that the figure refers to, or None (the caller falls back to the meeting date)."""
     sentence_start, sentence_end = sentence
     line_start, line_end = line_bounds(text, start, end)
     lo, hi = min(sentence_start, line_start), max(sentence_end, line_end)
     near = [(date_start, date_end) for date_start, date_end in dates if lo <= date_start and date_end <= hi]
     if near:
+
         def rank(date):
             cue = _PERIOD_CUE.search(text[max(lo, date[0] - 12) : date[0]])
             return (0 if cue else 1, abs(date[0] - start))
@@ -200,7 +273,11 @@ def find_comparisons(text: str, metrics: list[tuple[int, int]]) -> dict[tuple[in
         if not re.search(r"\bfrom\s+(?:around\s+|about\s+|approximately\s+)?$", before):
             continue
         following = ordered[position + 1] if position + 1 < len(ordered) else None
-        if following and re.match(r"^\s*(?:%|per cent)?\s*(?:to|down to|up to)\s+(?:around\s+|about\s+|approximately\s+)?(?:the\s+)?$", text[end : following[0]], re.I):
+        if following and re.match(
+            r"^\s*(?:%|per cent)?\s*(?:to|down to|up to)\s+(?:around\s+|about\s+|approximately\s+)?(?:the\s+)?$",
+            text[end : following[0]],
+            re.I,
+        ):
             out[following] = (start, end)
             continue
         preceding = ordered[position - 1] if position > 0 else None
@@ -209,8 +286,14 @@ def find_comparisons(text: str, metrics: list[tuple[int, int]]) -> dict[tuple[in
     return out
 
 
-def metric_attributes(text: str, metric: tuple[int, int], sentence: tuple[int, int], dates: list[tuple[int, int]],
-                      section: tuple[int, int] | None, comparisons: dict) -> MetricAttributes:
+def metric_attributes(
+    text: str,
+    metric: tuple[int, int],
+    sentence: tuple[int, int],
+    dates: list[tuple[int, int]],
+    section: tuple[int, int] | None,
+    comparisons: dict,
+) -> MetricAttributes:
     """Indicator, period text and compared figure of the METRIC at `metric` (start, end)."""
     indicator_span = find_indicator(text, metric[0], metric[1], sentence)
     period = find_period(text, metric[0], metric[1], sentence, dates, section)

@@ -24,7 +24,9 @@ N_FEATURES = 1 << 18
 MAX_PAIR_CHARS = 250  # the widest gap between two mentions that still makes a candidate pair
 
 _TIGHT = re.compile(r"^[ \t]*(?:,|\(|–|—|-|:)[ \t]*(?:the[ \t]+)?$")  # "Name, Role" "Name (Role" "Name – Org"
-_ROLE_ORG = re.compile(r"^[ \t]*(?:of|at|for|with|within|in)(?:[ \t]+the)?[ \t]*$|^[ \t]*,[ \t]*$|^[ \t]*\([ \t]*$", re.I)
+_ROLE_ORG = re.compile(
+    r"^[ \t]*(?:of|at|for|with|within|in)(?:[ \t]+the)?[ \t]*$|^[ \t]*,[ \t]*$|^[ \t]*\([ \t]*$", re.I
+)
 _BULLET_LINE = re.compile(r"^[ \t]*[·•\-\u00b7][ \t]*$")
 
 
@@ -52,7 +54,12 @@ def rule_relation(text: str, head: Ent, tail: Ent, ents_between: int) -> str | N
         return "adjacent"
     if head.label == "ROLE" and tail.label == "ORG" and head.start < tail.start and _ROLE_ORG.match(between):
         return "role_of_org"
-    if head.label == "PERSON" and tail.label == "ROLE" and tail.start < head.start and re.fullmatch(r"[ \t]*,[ \t]*", between):
+    if (
+        head.label == "PERSON"
+        and tail.label == "ROLE"
+        and tail.start < head.start
+        and re.fullmatch(r"[ \t]*,[ \t]*", between)
+    ):
         return "role_comma_name"  # "The Director of Finance, Ann Example"
     # flattened table: the name alone on its line, next non-empty line "· Org" / "· Role"
     if head.label == "PERSON" and head.start < tail.start and "\n" in between:
@@ -73,7 +80,9 @@ def candidate_pairs(text: str, ents: list[Ent], max_chars: int = MAX_PAIR_CHARS)
             if second.start - first.end > max_chars:
                 break
             between = text[first.end : second.start]
-            if "\n\n" in between.replace("\t", "").replace(" ", "").replace("\u00a0", "") and not rule_ok_across(between):
+            if "\n\n" in between.replace("\t", "").replace(" ", "").replace("\u00a0", "") and not rule_ok_across(
+                between
+            ):
                 continue
             for head, tail in ((first, second), (second, first)):
                 label = PAIR_LABELS.get((head.label, tail.label))

@@ -32,9 +32,14 @@ def check_zip(data: bytes) -> None:
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
     if total > MAX_UNCOMPRESSED:
-        raise IngestError("limit", f"zip archive unpacks to {total / 1e6:.1f} MB, over the {MAX_UNCOMPRESSED / 1e6:g} MB limit (zip bomb?)")
+        raise IngestError(
+            "limit",
+            f"zip archive unpacks to {total / 1e6:.1f} MB, over the {MAX_UNCOMPRESSED / 1e6:g} MB limit (zip bomb?)",
+        )
     if total and total / max(packed, 1) > MAX_RATIO:
-        raise IngestError("limit", f"zip archive compression ratio is {total / max(packed, 1):.0f}:1, over {MAX_RATIO}:1 (zip bomb?)")
+        raise IngestError(
+            "limit", f"zip archive compression ratio is {total / max(packed, 1):.0f}:1, over {MAX_RATIO}:1 (zip bomb?)"
+        )
 
 
 def _paragraph_text(p, parent) -> str:

@@ -131,7 +131,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         codec, skip = found
         if codec == "utf-8":
             return clean_text(data[skip:].decode("utf-8", errors="minutes_cp1252")), "utf-8-sig"
-        return clean_text(_decode_unicode(data[skip:], codec, f"the file starts with a {codec.upper()} byte-order mark")), codec
+        return clean_text(
+            _decode_unicode(data[skip:], codec, f"the file starts with a {codec.upper()} byte-order mark")
+        ), codec
     codec = utf16_without_bom(data)
     if codec:
         try:

@@ -23,8 +23,32 @@ DROP = {"script", "style", "noscript", "iframe", "template", "head", "svg", "obj
 _SPACE, _TAB, _LINE, _PARA = 1, 2, 3, 4
 _SEPARATORS = {0: "", _SPACE: " ", _TAB: "\t", _LINE: "\n", _PARA: "\n\n"}
 PARA_BLOCKS = {
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "section", "article",
-    "header", "footer", "main", "nav", "aside", "figure", "form", "fieldset", "address", "hr", "details",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "nav",
+    "aside",
+    "figure",
+    "form",
+    "fieldset",
+    "address",
+    "hr",
+    "details",
 }
 LINE_BLOCKS = {"div", "li", "tr", "dt", "dd", "caption", "figcaption", "legend", "summary", "option"}
 CELLS = {"td", "th"}
@@ -98,7 +122,9 @@ def _walk(soup: BeautifulSoup) -> str:
                 stack.append(end)
             stack.extend(reversed(node.contents))
             continue
-        if not isinstance(node, NavigableString) or (isinstance(node, PreformattedString) and not isinstance(node, CData)):
+        if not isinstance(node, NavigableString) or (
+            isinstance(node, PreformattedString) and not isinstance(node, CData)
+        ):
             continue  # comments, doctype, processing instructions
         s = str(node)
         if not pre_depth:
@@ -118,7 +144,10 @@ def _walk(soup: BeautifulSoup) -> str:
 
 
 _FLAT_DROP = re.compile(r"<(script|style|noscript|iframe|template|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_FLAT_BLOCK = re.compile(r"</?(?:p|div|li|tr|h[1-6]|br|table|section|article|header|footer|ul|ol|dl|dt|dd|blockquote|pre)\b[^>]*>", re.IGNORECASE)
+_FLAT_BLOCK = re.compile(
+    r"</?(?:p|div|li|tr|h[1-6]|br|table|section|article|header|footer|ul|ol|dl|dt|dd|blockquote|pre)\b[^>]*>",
+    re.IGNORECASE,
+)
 _FLAT_TAG = re.compile(r"<[^>]*>")
 
 

@@ -82,7 +82,9 @@ def pdf_to_text(data: bytes) -> str:
         except DependencyError as exc:
             raise IngestError("parse", f"encrypted PDF that needs an extra package to decrypt ({exc})") from exc
         except Exception as exc:
-            raise IngestError("parse", f"encrypted PDF that could not be decrypted ({type(exc).__name__}: {exc})") from exc
+            raise IngestError(
+                "parse", f"encrypted PDF that could not be decrypted ({type(exc).__name__}: {exc})"
+            ) from exc
         if not opened:
             raise IngestError("parse", "encrypted PDF: it needs a password to open")
     try:

@@ -14,7 +14,6 @@ from .pdf_text import pdf_to_text
 from .sniff import sniff_format
 from .split import split_documents
 
-
 _NO_TEXT = {
     "html": "HTML page has no visible text",
     "pdf": "PDF has no text once repeated page headers and footers are removed",
@@ -56,7 +55,9 @@ def to_text(data: bytes, fmt: str) -> tuple[str, str | None]:
     raise IngestError("detect", f"unsupported format {fmt!r}")
 
 
-def read_documents(path: str | Path, *, max_bytes: int = 50_000_000, max_chars: int = 2_000_000) -> list[SourceDocument]:
+def read_documents(
+    path: str | Path, *, max_bytes: int = 50_000_000, max_chars: int = 2_000_000
+) -> list[SourceDocument]:
     """Read a file, detect its format from its bytes, convert it to text and split it into documents."""
     path_str = os.fspath(path)
     p = Path(path_str)

@@ -55,10 +55,10 @@ def _check_regular_file(abs_path: str, root_real: str) -> None:
         if os.path.commonpath([target, root_real]) != root_real:
             # never copy a file from elsewhere on the machine into the tables
             raise _NotAFile(
-                f"symbolic link leads outside the corpus folder (to {os.readlink(abs_path)!r}); not followed")
+                f"symbolic link leads outside the corpus folder (to {os.readlink(abs_path)!r}); not followed"
+            )
         if not os.path.isfile(target):
-            raise _NotAFile(
-                f"symbolic link does not lead to a regular file (it points to {os.readlink(abs_path)!r})")
+            raise _NotAFile(f"symbolic link does not lead to a regular file (it points to {os.readlink(abs_path)!r})")
     elif not os.path.isfile(abs_path):
         raise _NotAFile("not a regular file (a pipe, socket or device)")
 

@@ -71,7 +71,9 @@ def sniff_format(data: bytes, suffix: str) -> str:
             raise IngestError("detect", "a zip archive that cannot be opened (corrupt or truncated)") from None
         if "word/document.xml" in names or suffix in (".docx", ".docm", ".dotx"):
             return "docx"
-        raise IngestError("detect", "a zip archive that is not a Word document (.xlsx, .pptx, .odt, … are not supported)")
+        raise IngestError(
+            "detect", "a zip archive that is not a Word document (.xlsx, .pptx, .odt, … are not supported)"
+        )
     for magic, what in _UNSUPPORTED_MAGIC:
         if data.startswith(magic):
             raise IngestError("detect", f"unsupported file type: {what}")

@@ -58,7 +58,9 @@ def _default_rules() -> tuple[Rule, ...]:
 
 
 def _header_block(lines: list[str], i: int, blocks: list[Rule]) -> tuple[int, bool]:
-    """Walk up from cue line i over header-block lines. Returns (first line of the block, has a council/committee line)."""
+    """Walk up from cue line i over header-block lines.
+
+    Returns (first line of the block, has a council/committee line)."""
     first, has_org, taken, gap = i, False, 0, 0
     j = i - 1
     while j >= 0 and taken < MAX_BLOCK_LINES:
@@ -79,7 +81,8 @@ def _header_block(lines: list[str], i: int, blocks: list[Rule]) -> tuple[int, bo
 
 
 def split_documents(text: str, rules: tuple[Rule, ...] | None = None) -> list[tuple[int, int]]:
-    """(start, end) character ranges, one per document, tiling the text (the first starts at 0, the last ends at len)."""
+    """(start, end) character ranges, one per document, tiling the text
+    (the first starts at 0, the last ends at len)."""
     rules = rules or _default_rules()
     starts_rules = [r for r in rules if r.kind == "start"]
     blocks = [r for r in rules if r.kind == "block"]

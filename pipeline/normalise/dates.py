@@ -114,11 +114,7 @@ _MONTH_NAME_RE = re.compile(
     re.I,
 )
 
-_MONTHS = {
-    name.lower(): i
-    for i in range(1, 13)
-    for name in (calendar.month_name[i], calendar.month_abbr[i])
-}
+_MONTHS = {name.lower(): i for i in range(1, 13) for name in (calendar.month_name[i], calendar.month_abbr[i])}
 _MONTHS["sept"] = 9
 
 

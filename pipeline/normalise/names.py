@@ -56,11 +56,32 @@ _PARTY_TAGS = frozenset(
     independent green greens reform ukip snp plaid""".split()
 )
 _PARTY_PHRASES = frozenset(
-    {"lab", "labour", "con", "conservative", "ld", "lib dem", "lib dems", "liberal democrat",
-     "liberal democrats", "ind", "independent", "green", "green party", "reform", "reform uk",
-     "ukip", "snp", "plaid cymru", "lab co-op", "labour co-op"}
+    {
+        "lab",
+        "labour",
+        "con",
+        "conservative",
+        "ld",
+        "lib dem",
+        "lib dems",
+        "liberal democrat",
+        "liberal democrats",
+        "ind",
+        "independent",
+        "green",
+        "green party",
+        "reform",
+        "reform uk",
+        "ukip",
+        "snp",
+        "plaid cymru",
+        "lab co-op",
+        "labour co-op",
+    }
 )
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "ter", "ten", "bin", "ibn"})
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "ter", "ten", "bin", "ibn"}
+)
 _VOWELS = frozenset("aeiouyAEIOUY")
 
 
@@ -88,7 +109,7 @@ def strip_titles(text: str) -> str:
         m = _TITLE_RE.match(s + " ")
         if not m:
             break
-        rest = s[m.end():].lstrip(" .,")
+        rest = s[m.end() :].lstrip(" .,")
         if not rest or not any(c.isalnum() for c in rest):
             break
         s = rest
@@ -103,9 +124,13 @@ def _strip_tail(s: str, caps_input: bool) -> str:
             head, _, last = s.rpartition(",")
             seg = last.strip()
             seg_tokens = seg.split()
-            if seg and head.strip() and (
-                seg.casefold().replace(".", "") in _PARTY_PHRASES
-                or (seg_tokens and all(_is_post_nominal(t, caps_input) for t in seg_tokens))
+            if (
+                seg
+                and head.strip()
+                and (
+                    seg.casefold().replace(".", "") in _PARTY_PHRASES
+                    or (seg_tokens and all(_is_post_nominal(t, caps_input) for t in seg_tokens))
+                )
             ):
                 s = head
                 continue

@@ -28,6 +28,16 @@ from functools import lru_cache
 
 from word2number import w2n
 
+from .number_words import (
+    DECADE_OFFSETS,
+    DECADE_WORDS,
+    FRACTION_DENOMINATORS,
+    MULTIPLIERS,
+    NUMBER_WORDS,
+    SCALE_WORDS,
+    SMALL_NUMBERS,
+)
+
 __all__ = ["MetricValue", "parse_metric", "UNITS"]
 
 UNITS = ("count", "percent", "rate", "currency", "average")
@@ -45,38 +55,6 @@ class MetricValue:
 
 
 # --------------------------------------------------------------------------------------------
-# Vocabulary
-# --------------------------------------------------------------------------------------------
-
-_NUMBER_WORDS = frozenset(
-    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
-    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
-    ninety hundred thousand million billion point""".split()
-)
-_SCALE_WORDS = frozenset({"hundred", "thousand", "million", "billion"})
-_MULTIPLIERS = {
-    "k": 1_000, "thousand": 1_000, "m": 1_000_000, "mn": 1_000_000, "mil": 1_000_000,
-    "million": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000,
-}
-_FRACTION_DENOMINATORS = {
-    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
-    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
-    "tenth": 10, "tenths": 10,
-}
-_SMALL = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}
-_DECADE_WORDS = {
-    "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
-    "seventies": 70, "eighties": 80, "nineties": 90,
-}
-_DECADE_OFFSETS = {
-    None: 5, "mid": 5, "middle": 5, "early": 2, "low": 2, "lower": 2,
-    "late": 8, "high": 8, "upper": 8,
-}
-
-# --------------------------------------------------------------------------------------------
 # Regular expressions
 # --------------------------------------------------------------------------------------------
 
@@ -85,7 +63,10 @@ _DASH_RE = re.compile(r"[\u2010-\u2015\ufe58\ufe63\uff0d]")
 _PLAIN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 _NUM_RE = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?![\d])")
 _NUM_TEXT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_BASE_TEXT = rf"(?:{_NUM_TEXT})\s*(?:k|thousand|million|m)?\b|(?:a|one|ten|a\s+hundred|one\s+hundred)?\s*(?:hundred|thousand|million)\b"
+_BASE_TEXT = (
+    rf"(?:{_NUM_TEXT})\s*(?:k|thousand|million|m)?\b"
+    r"|(?:a|one|ten|a\s+hundred|one\s+hundred)?\s*(?:hundred|thousand|million)\b"
+)
 
 _HEDGE_PREFIX_RE = re.compile(
     r"^(?:around|about|approximately|approx\.?|roughly|circa|ca\.|c\.|c(?=\s?£?\d)|some|nearly|almost|"
@@ -101,11 +82,9 @@ _CONTEXT_HEDGE_RE = re.compile(
     r"upwards\s+of|an\s+estimated|estimated)\s*(?:the\s+)?$|(?:^|\s)(?:c\.|ca\.|~|≈)\s*$",
     re.IGNORECASE,
 )
-_DECADE_RE = re.compile(
-    r"^(?:the\s+)?(?:(mid|middle|early|late|low|lower|high|upper)[\s-]*)?(\d)0'?s$", re.I
-)
+_DECADE_RE = re.compile(r"^(?:the\s+)?(?:(mid|middle|early|late|low|lower|high|upper)[\s-]*)?(\d)0'?s$", re.I)
 _DECADE_WORD_RE = re.compile(
-    r"^(?:the\s+)?(?:(mid|middle|early|late|low|lower|high|upper)[\s-]*)?(" + "|".join(_DECADE_WORDS) + r")$",
+    r"^(?:the\s+)?(?:(mid|middle|early|late|low|lower|high|upper)[\s-]*)?(" + "|".join(DECADE_WORDS) + r")$",
     re.I,
 )
 _ORDINAL_RE = re.compile(r"^\d+(?:st|nd|rd|th)$", re.I)
@@ -127,7 +106,7 @@ _IN_RATIO_RE = re.compile(
 )
 _FRACTION_RE = re.compile(
     r"^(?:(?P<num>a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+)?(?P<den>"
-    + "|".join(_FRACTION_DENOMINATORS)
+    + "|".join(FRACTION_DENOMINATORS)
     + r")$",
     re.I,
 )
@@ -181,11 +160,11 @@ def _words_to_number(phrase: str) -> float | None:
     words = phrase.lower().replace("-", " ").split()
     if not words:
         return None
-    if words[0] in ("a", "an") and len(words) > 1 and words[1] in _SCALE_WORDS:
+    if words[0] in ("a", "an") and len(words) > 1 and words[1] in SCALE_WORDS:
         words[0] = "one"
     if words[-1] in ("and", "point"):
         return None
-    if any(w not in _NUMBER_WORDS and w != "and" for w in words):
+    if any(w not in NUMBER_WORDS and w != "and" for w in words):
         return None
     try:
         value = w2n.word_to_num(" ".join(words))
@@ -202,11 +181,11 @@ def _base(text: str) -> float | None:
     t = text.strip().lower()
     m = re.match(rf"^({_NUM_TEXT})\s*(k|thousand|million|m)?$", t)
     if m:
-        return _scaled(m[1], _MULTIPLIERS[m[2]]) if m[2] else _to_float(m[1])
+        return _scaled(m[1], MULTIPLIERS[m[2]]) if m[2] else _to_float(m[1])
     words = t.split()
-    if words and words[0] not in _NUMBER_WORDS and words[0] not in ("a", "an"):
+    if words and words[0] not in NUMBER_WORDS and words[0] not in ("a", "an"):
         return None
-    if words and words[0] in _SCALE_WORDS:
+    if words and words[0] in SCALE_WORDS:
         words.insert(0, "one")
     return _words_to_number(" ".join(words))
 
@@ -224,8 +203,8 @@ class _Core:
 def _parse_fraction(s: str) -> _Core | None:
     m = _FRACTION_RE.match(s)
     if m:
-        num = _SMALL.get((m["num"] or "one").lower(), 1)
-        den = _FRACTION_DENOMINATORS[m["den"].lower()]
+        num = SMALL_NUMBERS.get((m["num"] or "one").lower(), 1)
+        den = FRACTION_DENOMINATORS[m["den"].lower()]
         if den == 2 and num > 1:  # "two halves": not a share
             return None
         return _Core(100.0 * num / den, "percent")
@@ -233,8 +212,8 @@ def _parse_fraction(s: str) -> _Core | None:
     if m:
         a = m["a"].lower()
         b = m["b"].lower()
-        av = float(a) if a.isdigit() else float(_SMALL.get(a) or _words_to_number(a) or 0)
-        bv = float(b) if b.isdigit() else float(_SMALL.get(b) or _words_to_number(b) or 0)
+        av = float(a) if a.isdigit() else float(SMALL_NUMBERS.get(a) or _words_to_number(a) or 0)
+        bv = float(b) if b.isdigit() else float(SMALL_NUMBERS.get(b) or _words_to_number(b) or 0)
         if 0 < av < bv <= 100:
             return _Core(100.0 * av / bv, "percent")
     return None
@@ -243,12 +222,12 @@ def _parse_fraction(s: str) -> _Core | None:
 def _parse_decade(s: str) -> _Core | None:
     m = _DECADE_RE.match(s)
     if m:
-        offset = _DECADE_OFFSETS[m[1].lower() if m[1] else None]
+        offset = DECADE_OFFSETS[m[1].lower() if m[1] else None]
         return _Core(float(int(m[2]) * 10 + offset), approximate=True)
     m = _DECADE_WORD_RE.match(s)
     if m:
-        offset = _DECADE_OFFSETS[m[1].lower() if m[1] else None]
-        return _Core(float(_DECADE_WORDS[m[2].lower()] + offset), approximate=True)
+        offset = DECADE_OFFSETS[m[1].lower() if m[1] else None]
+        return _Core(float(DECADE_WORDS[m[2].lower()] + offset), approximate=True)
     return None
 
 
@@ -258,7 +237,7 @@ def _parse_digits(s: str) -> _Core | None:
         return None
     num = m.group()
     before = s[: m.start()]
-    after = s[m.end():]
+    after = s[m.end() :]
     # An ordinal ("11th") is not a quantity; a number glued to letters ("PR1", "A4", "5kg",
     # "1990s") is not one; "per 10,000" alone is a rate base without a figure.
     if before and before[-1].isalpha():
@@ -281,8 +260,8 @@ def _parse_digits(s: str) -> _Core | None:
     if mult:
         # "£1.2m", "650k", "4.6 million" (a bare "5m" is read as millions too: in minutes it is
         # money far more often than metres)
-        value = _scaled(num, _MULTIPLIERS[mult[1].lower()])
-        after = after[mult.end():]
+        value = _scaled(num, MULTIPLIERS[mult[1].lower()])
+        after = after[mult.end() :]
     else:
         value = _to_float(num)
     if value is None:
@@ -306,7 +285,7 @@ def _parse_digits(s: str) -> _Core | None:
         if hi is not None and hi > value:
             value = (value + hi) / 2.0
             approximate = True
-            rest = after[rng.end():]
+            rest = after[rng.end() :]
             if _PERCENT_SUFFIX_RE.match(rest):
                 unit = "percent"
 
@@ -323,11 +302,7 @@ def _parse_words(s: str) -> _Core | None:
     for i, tok in enumerate(tokens):
         w = tok.group().lower()
         nxt = tokens[i + 1].group().lower() if i + 1 < len(tokens) else ""
-        is_num = (
-            w in _NUMBER_WORDS
-            or (w == "and" and bool(run))
-            or (w in ("a", "an") and nxt in _SCALE_WORDS)
-        )
+        is_num = w in NUMBER_WORDS or (w == "and" and bool(run)) or (w in ("a", "an") and nxt in SCALE_WORDS)
         if is_num:
             if start is None:
                 start = tok.start()
@@ -430,7 +405,7 @@ def _parse_complex(s: str) -> _Core | None:
         if not m or m.end() == 0:
             break
         approximate = True
-        s = s[m.end():]
+        s = s[m.end() :]
     m = _HEDGE_SUFFIX_RE.search(s)
     if m and m.start() > 0:
         approximate = True

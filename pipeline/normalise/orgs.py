@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 __all__ = ["find_acronym_definitions", "expand_acronym", "initials_match"]
 
@@ -76,7 +76,7 @@ def _match(words: tuple[str, ...], letters: str) -> bool:
     the first word always gives its initial."""
     n, m = len(words), len(letters)
 
-    @lru_cache(maxsize=None)
+    @cache
     def f(i: int, j: int) -> bool:
         if i == n:
             return j == m
@@ -204,7 +204,7 @@ def expand_acronym(text: str, definitions: dict[str, str]) -> str | None:
     """
     if not isinstance(text, str) or not definitions:
         return None
-    s = _APOS_RE.sub("'", _SPACE_RE.sub(" ", text)).strip(" .,;:()[]\"")
+    s = _APOS_RE.sub("'", _SPACE_RE.sub(" ", text)).strip(' .,;:()[]"')
     s = re.sub(r"^the\s+", "", s, flags=re.I)
     s = re.sub(r"'s$", "", s)
     if not s:

@@ -127,4 +127,3 @@ def year_pair(first_s: str, second_s: str) -> Period | None:
         a, b = year_period(first), year_period(second)
         return join_periods(a, b) if a and b else None
     return None
-

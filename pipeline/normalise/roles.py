@@ -68,7 +68,7 @@ def _cap(part: str) -> str:
 def _case_word(word: str, index: int, acronyms: dict[str, str], caps_input: bool) -> str:
     core = word.strip("()[],;:'\"")
     lead = word[: word.find(core)] if core else word
-    trail = word[len(lead) + len(core):]
+    trail = word[len(lead) + len(core) :]
     if not core:
         return word
     folded = core.casefold()

@@ -43,8 +43,13 @@ def add_tokens(nlp, record: dict) -> dict:
     """Prodigy fields: tokens, token_start/token_end on spans, head/child token indices on relations."""
     doc = nlp.make_doc(record["text"])
     record["tokens"] = [
-        {"text": token.text, "start": token.idx, "end": token.idx + len(token), "id": token.i,
-         "ws": bool(token.whitespace_)}
+        {
+            "text": token.text,
+            "start": token.idx,
+            "end": token.idx + len(token),
+            "id": token.i,
+            "ws": bool(token.whitespace_),
+        }
         for token in doc
     ]
     by_id = {}
@@ -58,9 +63,12 @@ def add_tokens(nlp, record: dict) -> dict:
             by_id[gold_span["id"]] = gold_span
     for relation in record["relations"]:
         head, child = by_id[relation["head_id"]], by_id[relation["child_id"]]
-        relation.update(head=head["token_end"], child=child["token_end"],
-                        head_span={field: head[field] for field in SPAN_FIELDS},
-                        child_span={field: child[field] for field in SPAN_FIELDS})
+        relation.update(
+            head=head["token_end"],
+            child=child["token_end"],
+            head_span={field: head[field] for field in SPAN_FIELDS},
+            child_span={field: child[field] for field in SPAN_FIELDS},
+        )
     return record
 
 

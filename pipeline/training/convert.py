@@ -57,12 +57,13 @@ def record_to_ann(record: dict) -> str:
         out.append(text[pos : span["start"]])
         ident = span.get("id") or ids[i]
         show_id = ident in used or span["label"] == "METRIC"
-        out.append(f"{{{{{span['label']}{'#' + ident if show_id else ''}|{text[span['start']:span['end']]}}}}}")
+        out.append(f"{{{{{span['label']}{'#' + ident if show_id else ''}|{text[span['start'] : span['end']]}}}}}")
         pos = span["end"]
     out.append(text[pos:])
     meta = record.get("meta", {})
-    head = " ".join(f"{key}={_quote(meta[key])}" for key in ("kind", "source", "council", "committee", "layout")
-                    if meta.get(key))
+    head = " ".join(
+        f"{key}={_quote(meta[key])}" for key in ("kind", "source", "council", "committee", "layout") if meta.get(key)
+    )
     lines = [f"@meta {head}".rstrip(), "@@@", "".join(out), "@@@"]
     for rel in relations:
         lines.append(f"@rel {rel['head_id']} {rel['label']} {rel['child_id']}")
@@ -114,8 +115,9 @@ def from_label_studio(tasks: list[dict], kind: str = "written_for_training") -> 
         for result in results:
             if result.get("type") == "labels":
                 value = result["value"]
-                spans.append({"start": value["start"], "end": value["end"], "label": value["labels"][0],
-                              "id": result["id"]})
+                spans.append(
+                    {"start": value["start"], "end": value["end"], "label": value["labels"][0], "id": result["id"]}
+                )
         for result in results:
             if result.get("type") == "relation":
                 head, child = result["from_id"], result["to_id"]
@@ -134,14 +136,30 @@ def to_label_studio(records: list[dict], predictions: bool = False, model_versio
         ids = _assign_ids(record)
         text = record["text"]
         result = [
-            {"id": span.get("id") or ids[i], "type": "labels", "from_name": "label", "to_name": "text",
-             "value": {"start": span["start"], "end": span["end"], "text": text[span["start"]:span["end"]],
-                       "labels": [span["label"]]}}
+            {
+                "id": span.get("id") or ids[i],
+                "type": "labels",
+                "from_name": "label",
+                "to_name": "text",
+                "value": {
+                    "start": span["start"],
+                    "end": span["end"],
+                    "text": text[span["start"] : span["end"]],
+                    "labels": [span["label"]],
+                },
+            }
             for i, span in enumerate(record["spans"])
         ]
-        result += [{"type": "relation", "from_id": rel["head_id"], "to_id": rel["child_id"], "direction": "right",
-                    "labels": [rel["label"]]}
-                   for rel in record.get("relations", [])]
+        result += [
+            {
+                "type": "relation",
+                "from_id": rel["head_id"],
+                "to_id": rel["child_id"],
+                "direction": "right",
+                "labels": [rel["label"]],
+            }
+            for rel in record.get("relations", [])
+        ]
         task = {"data": {"text": text, "meta": record.get("meta", {})}}
         if predictions:
             task["predictions"] = [{"model_version": model_version, "result": result}]
@@ -162,11 +180,18 @@ def from_doccano(lines: list[dict], kind: str = "written_for_training") -> list[
         spans, relations = [], []
         if "entities" in row:
             for entity in row["entities"]:
-                spans.append({"start": entity["start_offset"], "end": entity["end_offset"], "label": entity["label"],
-                              "id": f"e{entity['id']}"})
+                spans.append(
+                    {
+                        "start": entity["start_offset"],
+                        "end": entity["end_offset"],
+                        "label": entity["label"],
+                        "id": f"e{entity['id']}",
+                    }
+                )
             for rel in row.get("relations", []):
-                relations.append({"head_id": f"e{rel['from_id']}", "child_id": f"e{rel['to_id']}",
-                                  "label": rel["type"]})
+                relations.append(
+                    {"head_id": f"e{rel['from_id']}", "child_id": f"e{rel['to_id']}", "label": rel["type"]}
+                )
         else:  # older doccano: "label": [[start, end, "LABEL"], ...]
             for i, (start, end, label) in enumerate(row.get("label", [])):
                 spans.append({"start": start, "end": end, "label": label, "id": f"e{i}"})
@@ -182,15 +207,25 @@ def to_doccano(records: list[dict]) -> list[dict]:
         ids = _assign_ids(record)
         number = {ids[i]: i + 1 for i in range(len(record["spans"]))}
         number.update({span.get("id"): i + 1 for i, span in enumerate(record["spans"]) if span.get("id")})
-        out.append({
-            "text": record["text"],
-            "entities": [{"id": i + 1, "label": span["label"], "start_offset": span["start"], "end_offset": span["end"]}
-                         for i, span in enumerate(record["spans"])],
-            "relations": [{"id": k + 1, "from_id": number[rel["head_id"]], "to_id": number[rel["child_id"]],
-                           "type": rel["label"]}
-                          for k, rel in enumerate(record.get("relations", []))],
-            "meta": record.get("meta", {}),
-        })
+        out.append(
+            {
+                "text": record["text"],
+                "entities": [
+                    {"id": i + 1, "label": span["label"], "start_offset": span["start"], "end_offset": span["end"]}
+                    for i, span in enumerate(record["spans"])
+                ],
+                "relations": [
+                    {
+                        "id": k + 1,
+                        "from_id": number[rel["head_id"]],
+                        "to_id": number[rel["child_id"]],
+                        "type": rel["label"],
+                    }
+                    for k, rel in enumerate(record.get("relations", []))
+                ],
+                "meta": record.get("meta", {}),
+            }
+        )
     return out
 
 
@@ -203,16 +238,32 @@ def from_prodigy(lines: list[dict], kind: str = "written_for_training") -> list[
     for row in lines:
         if row.get("answer", "accept") != "accept":
             continue
-        spans = [{"start": span["start"], "end": span["end"], "label": span["label"], "id": span.get("id") or f"s{i}"}
-                 for i, span in enumerate(row.get("spans", []))]
+        spans = [
+            {"start": span["start"], "end": span["end"], "label": span["label"], "id": span.get("id") or f"s{i}"}
+            for i, span in enumerate(row.get("spans", []))
+        ]
         by_offsets = {(span["start"], span["end"]): span["id"] for span in spans}
-        relations = [{"head_id": by_offsets[(rel["head_span"]["start"], rel["head_span"]["end"])],
-                      "child_id": by_offsets[(rel["child_span"]["start"], rel["child_span"]["end"])],
-                      "label": rel["label"]}
-                     for rel in row.get("relations", [])]
+        relations = [
+            {
+                "head_id": by_offsets[(rel["head_span"]["start"], rel["head_span"]["end"])],
+                "child_id": by_offsets[(rel["child_span"]["start"], rel["child_span"]["end"])],
+                "label": rel["label"],
+            }
+            for rel in row.get("relations", [])
+        ]
         meta = {"kind": kind, **(row.get("meta") or {})}
-        records.append(_check({"text": row["text"], "spans": spans, "relations": relations, "meta": meta,
-                               "attendance": row.get("attendance", []), "metrics": row.get("metrics", [])}))
+        records.append(
+            _check(
+                {
+                    "text": row["text"],
+                    "spans": spans,
+                    "relations": relations,
+                    "meta": meta,
+                    "attendance": row.get("attendance", []),
+                    "metrics": row.get("metrics", []),
+                }
+            )
+        )
     return records
 
 
@@ -249,14 +300,27 @@ def predictions_from_tables(out_dir: str | Path, doc_ids: list[str] | None = Non
         if doc_ids and document.doc_id not in doc_ids:
             continue
         doc_entities = entities[entities.doc_id == document.doc_id].sort_values("start_char")
-        spans = [{"start": int(entity.start_char), "end": int(entity.end_char), "label": entity.label,
-                  "id": entity.entity_id.split(":")[-1]}
-                 for entity in doc_entities.itertuples()]
+        spans = [
+            {
+                "start": int(entity.start_char),
+                "end": int(entity.end_char),
+                "label": entity.label,
+                "id": entity.entity_id.split(":")[-1],
+            }
+            for entity in doc_entities.itertuples()
+        ]
         doc_relations = relation_rows[relation_rows.doc_id == document.doc_id]
-        relations = [{"head_id": rel.head_id.split(":")[-1], "child_id": rel.tail_id.split(":")[-1], "label": rel.label}
-                     for rel in doc_relations.itertuples()]
-        meta = {"kind": "real", "source": document.source_path, "council": document.council,
-                "committee": document.committee, "doc_id": document.doc_id}
+        relations = [
+            {"head_id": rel.head_id.split(":")[-1], "child_id": rel.tail_id.split(":")[-1], "label": rel.label}
+            for rel in doc_relations.itertuples()
+        ]
+        meta = {
+            "kind": "real",
+            "source": document.source_path,
+            "council": document.council,
+            "committee": document.committee,
+            "doc_id": document.doc_id,
+        }
         records.append(_check({"text": document.text, "spans": spans, "relations": relations, "meta": meta}))
     return records
 

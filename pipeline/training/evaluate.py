@@ -70,8 +70,9 @@ def format_table(result: dict, title: str) -> str:
     for label, row in result["per_label"].items():
         lines.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |")
     micro = result["micro"]
-    lines.append(f"| **micro** | {micro['precision']:.3f} | {micro['recall']:.3f} | **{micro['f1']:.3f}** "
-                 f"| {micro['support']} |")
+    lines.append(
+        f"| **micro** | {micro['precision']:.3f} | {micro['recall']:.3f} | **{micro['f1']:.3f}** | {micro['support']} |"
+    )
     return "\n".join(lines)
 
 

@@ -148,7 +148,7 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
                 i = next((k for k, (a, b) in enumerate(zip(original, text)) if a != b), min(len(original), len(text)))
                 raise MarkupError(
                     f"{name}: text differs from {source_path} at char {i}: "
-                    f"source {original[max(0, i - 30):i + 30]!r} vs markup {text[max(0, i - 30):i + 30]!r}"
+                    f"source {original[max(0, i - 30) : i + 30]!r} vs markup {text[max(0, i - 30) : i + 30]!r}"
                 )
     by_id: dict[str, Span] = {}
     for span in spans:
@@ -207,8 +207,16 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
             period = extra.get("period", "")
             if period and not PERIOD_RE.match(period):
                 raise MarkupError(f"{where}: period {period!r} is not ISO (2019, 2019-10, 2019-10-31, a..b)")
-            row = {"span_id": span.id, "start": span.start, "end": span.end, "text": span.text, "value": value,
-                   "unit": unit, "per": float(extra["per"]) if extra.get("per") else None, "period": period or None}
+            row = {
+                "span_id": span.id,
+                "start": span.start,
+                "end": span.end,
+                "text": span.text,
+                "value": value,
+                "unit": unit,
+                "per": float(extra["per"]) if extra.get("per") else None,
+                "period": period or None,
+            }
             if extra.get("indicator"):
                 indicator_start, indicator_end = _find_indicator(text, extra["indicator"], span.start, where)
                 row.update(indicator=extra["indicator"], indicator_start=indicator_start, indicator_end=indicator_end)
@@ -241,8 +249,10 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
     }
     return {
         "text": text,
-        "spans": [{"start": span.start, "end": span.end, "label": span.label, "text": span.text, "id": span.id}
-                  for span in spans],
+        "spans": [
+            {"start": span.start, "end": span.end, "label": span.label, "text": span.text, "id": span.id}
+            for span in spans
+        ],
         "relations": relations,
         "attendance": attendance,
         "metrics": metrics,

@@ -54,25 +54,39 @@ def _facts_rows(evaluations: dict[str, dict], key: str) -> list[str]:
         part = _part(evaluation, key)
         if not part or "relations" not in part:
             continue
-        rows += [f"**{name}**", "", "| fact | label | precision | recall | F1 | support |",
-                 "| --- | --- | --- | --- | --- | --- |"]
+        rows += [
+            f"**{name}**",
+            "",
+            "| fact | label | precision | recall | F1 | support |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         for fact in ("relations", "attendance"):
             for label, row in (*part[fact]["per_label"].items(), ("micro", part[fact]["micro"])):
-                rows.append(f"| {fact} | {label} | {row['precision']:.3f} | {row['recall']:.3f} | **{row['f1']:.3f}** "
-                            f"| {row['support']} |")
+                rows.append(
+                    f"| {fact} | {label} | {row['precision']:.3f} | {row['recall']:.3f} | **{row['f1']:.3f}** "
+                    f"| {row['support']} |"
+                )
         by_evidence = part["relations"].get("precision_by_evidence", {})
-        rows += ["", "Relation precision by who decided: " + ", ".join(
-            f"{kind} {counts['precision']:.3f} ({counts['correct']}/{counts['predicted']})"
-            for kind, counts in sorted(by_evidence.items())), ""]
+        rows += [
+            "",
+            "Relation precision by who decided: "
+            + ", ".join(
+                f"{kind} {counts['precision']:.3f} ({counts['correct']}/{counts['predicted']})"
+                for kind, counts in sorted(by_evidence.items())
+            ),
+            "",
+        ]
         rows += ["| metric attribute | accuracy |", "| --- | --- |"]
         rows += [f"| {attribute.replace('_', ' ')} | {value} |" for attribute, value in part["metrics"].items()]
         rows.append("")
     return rows
 
 
-FACT_TARGETS = (("HAS_ROLE F1", lambda part: part["relations"]["per_label"]["HAS_ROLE"]["f1"], 0.85),
-                ("attendance F1", lambda part: part["attendance"]["micro"]["f1"], 0.90),
-                ("metric value exact match", lambda part: part["metrics"]["value_exact"], 0.95))
+FACT_TARGETS = (
+    ("HAS_ROLE F1", lambda part: part["relations"]["per_label"]["HAS_ROLE"]["f1"], 0.85),
+    ("attendance F1", lambda part: part["attendance"]["micro"]["f1"], 0.90),
+    ("metric value exact match", lambda part: part["metrics"]["value_exact"], 0.95),
+)
 
 
 def write_model_card() -> Path:
@@ -114,9 +128,18 @@ def write_model_card() -> Path:
     ]
     facts_loo, facts_fixed = _facts_rows(evals, "seeds_loo"), _facts_rows(evals, "fixed_split")
     if facts_loo or facts_fixed:
-        lines += ["## Relations, attendance, metrics (relations scored on predicted entities)", "",
-                  "### Real seeds, leave-one-document-out", "", *facts_loo, "",
-                  "### Written-for-training, fixed held-out split", "", *facts_fixed, ""]
+        lines += [
+            "## Relations, attendance, metrics (relations scored on predicted entities)",
+            "",
+            "### Real seeds, leave-one-document-out",
+            "",
+            *facts_loo,
+            "",
+            "### Written-for-training, fixed held-out split",
+            "",
+            *facts_fixed,
+            "",
+        ]
     lines += ["## Targets", ""]
     micro_target, label_target = TARGETS["seed_micro_f1"], TARGETS["seed_label_f1"]
     for name, evaluation in evals.items():
@@ -137,8 +160,10 @@ def write_model_card() -> Path:
                 verdict = "met" if value >= target else "MISSED"
                 lines.append(f"- {name}: seed {fact} {value:.3f} (target ≥ {target}: {verdict}).")
     for name, model_scores in scores.items():
-        lines.append(f"- {name}: training time {model_scores.get('train_seconds', '?')} s on this machine "
-                     f"(target ≤ 600 s for the CNN); version {model_scores.get('version')}.")
+        lines.append(
+            f"- {name}: training time {model_scores.get('train_seconds', '?')} s on this machine "
+            f"(target ≤ 600 s for the CNN); version {model_scores.get('version')}."
+        )
     extra = MODELS / "RECOMMENDATION.md"
     if extra.exists():
         lines += ["", extra.read_text().strip()]

@@ -84,9 +84,12 @@ def train_candidate(model: str, train: Path, dev: Path, out: Path, extra: dict |
 
 def relation_training_records(build: Path, exclude_seed: str | None = None) -> list[dict]:
     """Gold records the relation classifier may learn from: written train docs and seeds (but the held-out one)."""
-    return [record for record in load_gold_records(build)
-            if record["meta"]["split"] == "train"
-            or (record["meta"]["split"] == "loo" and record["meta"]["doc_name"] != exclude_seed)]
+    return [
+        record
+        for record in load_gold_records(build)
+        if record["meta"]["split"] == "train"
+        or (record["meta"]["split"] == "loo" and record["meta"]["doc_name"] != exclude_seed)
+    ]
 
 
 def assemble(model_best: Path, name: str, version: str, records: list[dict]) -> spacy.Language:
@@ -155,13 +158,18 @@ def train_model(model: str = "cnn", build: Path = BUILD, force: bool = False) ->
     # the current model is re-scored on today's fixed split, so both sides of the guard see the same documents
     old = score_ner(load_nlp(target), test_records) if (target / "meta.json").exists() else None
     fallen = guard(scores, old)
-    print(f"candidate {model}: micro F1 {scores['micro']['f1']:.3f} on the fixed split ({len(test_records)} docs), "
-          f"trained in {train_seconds:.0f}s")
+    print(
+        f"candidate {model}: micro F1 {scores['micro']['f1']:.3f} on the fixed split ({len(test_records)} docs), "
+        f"trained in {train_seconds:.0f}s"
+    )
     if fallen and not force:
-        print("REFUSED: the new model regresses on the fixed split (more than "
-              f"{GUARD_POINTS:g} F1 points): " + "; ".join(fallen)
-              + ". The current model stays; use FORCE=1 (--force) to replace it.",
-              file=sys.stderr)
+        print(
+            "REFUSED: the new model regresses on the fixed split (more than "
+            f"{GUARD_POINTS:g} F1 points): "
+            + "; ".join(fallen)
+            + ". The current model stays; use FORCE=1 (--force) to replace it.",
+            file=sys.stderr,
+        )
         return 3
     if fallen:
         print("forced despite regression: " + "; ".join(fallen))

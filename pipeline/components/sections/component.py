@@ -12,9 +12,9 @@ Calling the component with no rules raises :class:`SectionsNotInitializedError`.
 """
 
 # no `from __future__ import annotations`: spaCy validates initialize()'s arguments from live annotations
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable, Optional
 
 import srsly
 from spacy.language import Language
@@ -54,8 +54,8 @@ class SectionSplitter:
         nlp: Language | None = None,
         name: str = "minutes_sections",
         *,
-        patterns_path: Optional[str] = None,
-        meeting_patterns_path: Optional[str] = None,
+        patterns_path: str | None = None,
+        meeting_patterns_path: str | None = None,
         spans_key: str = DEFAULT_SPANS_KEY,
         settings: SplitSettings | None = None,
     ):
@@ -169,8 +169,8 @@ class SectionSplitter:
 def make_sections(
     nlp: Language,
     name: str,
-    patterns_path: Optional[str],
-    meeting_patterns_path: Optional[str],
+    patterns_path: str | None,
+    meeting_patterns_path: str | None,
     spans_key: str,
     plain_headings: bool,
     subheadings: bool,
@@ -179,6 +179,10 @@ def make_sections(
 ) -> SectionSplitter:
     settings = SplitSettings(plain_headings, subheadings, max_heading_words, min_body_words)
     return SectionSplitter(
-        nlp, name, patterns_path=patterns_path, meeting_patterns_path=meeting_patterns_path, spans_key=spans_key,
+        nlp,
+        name,
+        patterns_path=patterns_path,
+        meeting_patterns_path=meeting_patterns_path,
+        spans_key=spans_key,
         settings=settings,
     )

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -132,4 +132,3 @@ def plain_headings(
             continue
         out.append((s, s + len(raw.rstrip()), line))
     return out
-

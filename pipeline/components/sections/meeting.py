@@ -24,7 +24,8 @@ The keys are declared in :data:`pipeline.rules.MEETING_RULES` (documented in doc
 Normalisation: dates and times are read by :mod:`pipeline.normalise.dates` (``normalise_day``: only
 when day, month and year are all printed, so "October 2019" is not a meeting date; ``normalise_time``:
 24-hour ``HH:MM``, "6.00 pm" -> "18:00", "11am" -> "11:00", "noon" -> "12:00"); names printed in
-capitals are title-cased ("SOUTHBY BOROUGH COUNCIL" -> "Southby Borough Council"); a leading "the " is dropped from venues.
+capitals are title-cased ("SOUTHBY BOROUGH COUNCIL" -> "Southby Borough Council"); a leading "the " is
+dropped from venues.
 
 Choices where the brief was silent (see also the section splitter's docstring):
 
@@ -57,8 +58,13 @@ from ...rules import MEETING_FIELDS, MEETING_RULES, RuleError, load_rule_file, r
 DEFAULT_MEETING_PATTERNS = MEETING_RULES.path
 
 FIELDS = MEETING_FIELDS
-OUTPUT_KEYS = {"council": "council", "committee": "committee", "date": "meeting_date",
-               "time": "meeting_time", "venue": "venue"}
+OUTPUT_KEYS = {
+    "council": "council",
+    "committee": "committee",
+    "date": "meeting_date",
+    "time": "meeting_time",
+    "venue": "venue",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,8 +99,14 @@ def validate_meeting_rule(record: Any, where: str = "meeting rule", index: int =
     elif not fixed and not set(regex.groupindex) & set(FIELDS):
         raise RuleError(f"{label}: an extract rule needs a named group ({', '.join(FIELDS)}) or a 'value'")
     return MeetingRule(
-        id=values["id"] or f"meeting_{index}", type=values["type"], scope=values["scope"], priority=values["priority"],
-        value=fixed, field=values["field"], regex=regex, source=dict(record),
+        id=values["id"] or f"meeting_{index}",
+        type=values["type"],
+        scope=values["scope"],
+        priority=values["priority"],
+        value=fixed,
+        field=values["field"],
+        regex=regex,
+        source=dict(record),
     )
 
 

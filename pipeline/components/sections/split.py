@@ -44,9 +44,22 @@ __all__ = ["SplitSettings", "split_sections"]
 
 def _builtin(rule_id: str, kind: str, priority: int, until: tuple[str, ...] = ()) -> SectionRule:
     return SectionRule(
-        id=rule_id, type="section" if kind == "item" else "nested", kind=kind, priority=priority,
-        scope="any", extent="until_next", layout=None, sequential=False, merge=False, start_group=None,
-        title=None, parents=("item",), parent_rules=(), until=until or (kind,), regex=re.compile(""), source={},
+        id=rule_id,
+        type="section" if kind == "item" else "nested",
+        kind=kind,
+        priority=priority,
+        scope="any",
+        extent="until_next",
+        layout=None,
+        sequential=False,
+        merge=False,
+        start_group=None,
+        title=None,
+        parents=("item",),
+        parent_rules=(),
+        until=until or (kind,),
+        regex=re.compile(""),
+        source={},
     )
 
 
@@ -111,7 +124,7 @@ def _number_key(number: str) -> tuple[int, str] | None:
     m = re.search(r"\d+", number or "")
     if not m:
         return None
-    return int(m.group()), number[m.end():].strip(" ./").lower()
+    return int(m.group()), number[m.end() :].strip(" ./").lower()
 
 
 def _negate(suffix: str) -> tuple[int, ...]:
@@ -161,7 +174,6 @@ def _choose_layout(cands: list[Candidate]) -> str | None:
     return max(items, key=lambda c: (c.rule.priority, -c.start)).rule.layout
 
 
-
 def _block_end(text: str, pos: int) -> int:
     """End of a block match extended over the blank lines after it (up to the next non-blank line's start)."""
     j = pos
@@ -196,7 +208,8 @@ def _top_candidates(text: str, rules: list[SectionRule], settings: SplitSettings
         (c.start for c in cands if c.rule.kind in STRUCTURAL_KINDS and c.rule.scope != "body"), default=None
     )
     items = [
-        c for c in cands
+        c
+        for c in cands
         if c.rule.kind == "item"
         and (c.rule.scope != "body" or (structural_start is not None and c.start >= structural_start))
     ]
@@ -218,7 +231,7 @@ def _build_top(text: str, cands: list[Candidate]) -> list[TopSection]:
         """Close the last section at `upto`; text after a block becomes `other` unless blank."""
         last = tops[-1]
         if last.bounded:
-            if text[last.end:upto].strip():
+            if text[last.end : upto].strip():
                 tops.append(TopSection("other", last.end, upto, last.end))
             else:
                 last.end = upto
@@ -232,7 +245,7 @@ def _build_top(text: str, cands: list[Candidate]) -> list[TopSection]:
             continue
         if not tops:
             start = c.start
-            if text[:c.start].strip():
+            if text[: c.start].strip():
                 tops.append(TopSection("other", 0, c.start, 0))
             else:
                 start = 0
@@ -276,7 +289,7 @@ def split_sections(text: str, rules: list[SectionRule], settings: SplitSettings 
     classify = sorted((r for r in rules if r.type == "classify"), key=lambda r: -r.priority)
     for top in tops:
         if top.kind == "other":
-            segment = text[top.start:top.end]
+            segment = text[top.start : top.end]
             for rule in classify:
                 if rule.regex.search(segment):
                     top.kind = rule.kind
@@ -295,7 +308,8 @@ def split_sections(text: str, rules: list[SectionRule], settings: SplitSettings 
         lo = bisect.bisect_left(nested_starts, top.body_start)
         hi = bisect.bisect_left(nested_starts, top.end)
         cands = [
-            c for c in nested_all[lo:hi]
+            c
+            for c in nested_all[lo:hi]
             if c.end <= top.end
             and top.kind in c.rule.parents
             and (not c.rule.parent_rules or rule_id in c.rule.parent_rules)
@@ -307,7 +321,7 @@ def split_sections(text: str, rules: list[SectionRule], settings: SplitSettings 
         for i, c in enumerate(cands):
             end = c.end
             if c.rule.extent == "until_next":
-                end = next((d.start for d in cands[i + 1:] if d.rule.kind in c.rule.until), top.end)
+                end = next((d.start for d in cands[i + 1 :] if d.rule.kind in c.rule.until), top.end)
             start, end = _strip_bounds(text, c.start, end)
             if end <= start:
                 continue
@@ -319,7 +333,7 @@ def split_sections(text: str, rules: list[SectionRule], settings: SplitSettings 
     top_index: dict[int, int] = {}
     sections = []
     top_position = -1
-    for key, section, parent_top in entries:
+    for _key, section, parent_top in entries:
         section["index"] = len(sections)
         if parent_top is None:
             top_position += 1
@@ -332,7 +346,11 @@ def split_sections(text: str, rules: list[SectionRule], settings: SplitSettings 
 
 def _section(kind: str, start: int, end: int, number: str | None, title: str | None) -> dict:
     return {
-        "index": -1, "kind": kind, "start_char": start, "end_char": end, "item_number": number, "title": title,
+        "index": -1,
+        "kind": kind,
+        "start_char": start,
+        "end_char": end,
+        "item_number": number,
+        "title": title,
         "parent": None,
     }
-

@@ -1,0 +1,220 @@
+"""Relations, attendance and metric attributes: rules on invented examples, the trained pair classifier,
+and the `minutes_relations` / `minutes_normalise` components (add_pipe, to_disk round-trip, overfit)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.facts.attendance import Mention, attendance_rows
+from pipeline.facts.metrics import find_comparisons, find_indicator, find_period
+from pipeline.facts.relations import Ent, candidate_pairs, rule_relation
+from pipeline.normalise.names import canonical_person
+from pipeline.tokenizer import blank_nlp
+
+
+def marked(source: str):
+    """'[[PERSON|Ann Bell]], [[ROLE|Chair]]' -> text and (start, end, label) spans."""
+    text, spans, pos = "", [], 0
+    for m in re.finditer(r"\[\[([A-Z]+)\|(.*?)\]\]", source):
+        text += source[pos : m.start()]
+        spans.append((len(text), len(text) + len(m.group(2)), m.group(1)))
+        text += m.group(2)
+        pos = m.end()
+    return text + source[pos:], spans
+
+
+def rules_for(source: str) -> set[tuple[str, str, str]]:
+    text, spans = marked(source)
+    ents = [Ent(s, e, lab, i) for i, (s, e, lab) in enumerate(spans)]
+    out = set()
+    for head, tail, label, nb in candidate_pairs(text, ents):
+        if rule_relation(text, head, tail, nb):
+            out.add((text[head.start : head.end], label, text[tail.start : tail.end]))
+    return out
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        (
+            "[[PERSON|Sally Allen]], [[ROLE|Acting Director of Children's Social Care]];",
+            {("Sally Allen", "HAS_ROLE", "Acting Director of Children's Social Care")},
+        ),
+        ("County Councillor [[PERSON|Andrea Kay]] ([[ROLE|Chair]])", {("Andrea Kay", "HAS_ROLE", "Chair")}),
+        (
+            "[[PERSON|Terri Hacking]], [[ORG|Action for Children]]",
+            {("Terri Hacking", "AFFILIATED_WITH", "Action for Children")},
+        ),
+        ("[[PERSON|Ann Bell]] – [[ORG|Barnardo's]]", {("Ann Bell", "AFFILIATED_WITH", "Barnardo's")}),
+        ("\t[[PERSON|Mia Leyland]]\n\n\t· [[ORG|Barnardo's]]\n", {("Mia Leyland", "AFFILIATED_WITH", "Barnardo's")}),
+        (
+            "[[ROLE|Independent Chair]] of the [[ORG|Lancashire Safeguarding Children Board]]",
+            {("Independent Chair", "ROLE_IN_ORG", "Lancashire Safeguarding Children Board")},
+        ),
+        (
+            "The [[ROLE|Director of Finance]], [[PERSON|Ade Okafor]], reported",
+            {("Ade Okafor", "HAS_ROLE", "Director of Finance")},
+        ),
+    ],
+)
+def test_layout_rules(source, expected):
+    assert expected <= rules_for(source)
+
+
+def test_rules_do_not_link_across_another_person():
+    found = rules_for("[[PERSON|Ann Bell]] and [[PERSON|Tom Fry]], [[ROLE|Head of Service]]")
+    assert ("Ann Bell", "HAS_ROLE", "Head of Service") not in found
+    assert ("Tom Fry", "HAS_ROLE", "Head of Service") in found
+
+
+def att(source: str, sections=None):
+    text, spans = marked(source)
+    mentions = [Mention(s, e, lab, text[s:e]) for s, e, lab in spans]
+    rows = attendance_rows(text, mentions, sections or [], {}, canonical_person)
+    return {r["person"]: r["status"] for r in rows}
+
+
+def test_attendance_sentences():
+    assert att("Apologies were received from County Councillor [[PERSON|Joe Cooney]] and [[PERSON|Gail Goodman]].") == {
+        "Joe Cooney": "apologies",
+        "Gail Goodman": "apologies",
+    }
+    assert att(
+        "County Councillors [[PERSON|C Dereli]] and [[PERSON|A Schofield]] replaced County Councillors "
+        "[[PERSON|T Burns]] and [[PERSON|J Shedwick]] respectively."
+    ) == {"C Dereli": "substitute", "A Schofield": "substitute", "T Burns": "apologies", "J Shedwick": "apologies"}
+    assert att("[[PERSON|Joan Burrows]] attended on behalf of County Councillor [[PERSON|David Foxcroft]].") == {
+        "Joan Burrows": "substitute",
+        "David Foxcroft": "apologies",
+    }
+    assert att("[[PERSON|Raj Patel]] chaired the meeting in the absence of [[PERSON|Ann Bell]].") == {
+        "Raj Patel": "chair",
+        "Ann Bell": "apologies",
+    }
+    assert att(
+        "The meeting would be jointly chaired by County Councillor [[PERSON|Ian Brown]] and [[PERSON|Jake]]."
+    ) == {"Ian Brown": "chair", "Jake": "chair"}
+    assert att(
+        "The Chair welcomed [[PERSON|Sally Allen]], [[ROLE|Acting Director]]; "
+        "and [[PERSON|Victoria Gent]], to the meeting."
+    ) == {"Sally Allen": "in_attendance", "Victoria Gent": "in_attendance"}
+
+
+def test_attendance_lists_and_strongest_status():
+    source = (
+        "Present:\nCounty Councillor [[PERSON|Andrea Kay]] (Chair)\n[[PERSON|B Dawson]]\n"
+        "Officers\n[[PERSON|Ann Bell]], Clerk\n\n"
+        "County Councillor [[PERSON|Bernard Dawson]] replaced County Councillor [[PERSON|Jennifer Mein]]."
+    )
+    text, _ = marked(source)
+    end = text.index("County Councillor Bernard")
+    sections = [{"index": 0, "kind": "attendance", "start_char": 0, "end_char": end, "parent": None, "title": None}]
+    assert att(source, sections) == {
+        "Andrea Kay": "chair",
+        "Bernard Dawson": "substitute",
+        "Ann Bell": "in_attendance",
+        "Jennifer Mein": "apologies",
+    }
+
+
+def test_metric_indicator_rules():
+    cases = {
+        "Re-referral rate 21.3% - October 2019": ("21.3%", "Re-referral rate"),
+        "· Visits in Timescale – 92%": ("92%", "Visits in Timescale"),
+        "Rate of CLA per 10,000 – 85.0": ("85.0", "Rate of CLA"),
+        "Bob reported that currently 90% of primary schools have good judgements.": ("90%", "primary schools"),
+        "Overall 152 cases were looked at.": ("152", "cases"),
+        "At September 2013 the number of children looked after had increased to 1,548, whilst": (
+            "1,548",
+            "children looked after",
+        ),
+    }
+    for text, (metric, indicator) in cases.items():
+        s = text.index(metric)
+        ind = find_indicator(text, s, s + len(metric), (0, len(text)))
+        assert ind and text[ind[0] : ind[1]] == indicator, text
+
+
+def test_metric_period_and_comparison():
+    text = (
+        "As at October 2019 Lancashire was good at the following:\n\n"
+        "Caseloads\n\nAverage caseload – 17 for all social workers\n"
+    )
+    s = text.index("17")
+    dates = [(text.index("October 2019"), text.index("October 2019") + len("October 2019"))]
+    assert find_period(text, s, s + 2, (text.index("Average"), len(text)), dates, (0, len(text))) == "October 2019"
+    text = "caseloads had dropped significantly from 130 to around the mid-70s with mid-80s being the highest"
+    a, b = (text.index("130"), text.index("130") + 3), (text.index("mid-70s"), text.index("mid-70s") + 7)
+    assert find_comparisons(text, [a, b]) == {b: a}
+
+
+def _tiny_nlp():
+    nlp = blank_nlp()
+    nlp.add_pipe("minutes_sections").initialize()
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(
+        [
+            {"label": "PERSON", "pattern": "Ann Bell"},
+            {"label": "ROLE", "pattern": [{"LOWER": "head"}, {"LOWER": "of"}, {"LOWER": "finance"}]},
+            {"label": "ORG", "pattern": "Barnardo's"},
+            {"label": "METRIC", "pattern": [{"TEXT": "£"}, {"TEXT": "1.2"}, {"LOWER": "m"}]},
+            {"label": "DATE", "pattern": "2018/19"},
+        ]
+    )
+    nlp.add_pipe("minutes_normalise")
+    nlp.add_pipe("minutes_relations").initialize()  # no records: layout rules only, classifier untrained
+    return nlp
+
+
+TEXT = (
+    "Kent County Council\n\nCabinet\nMinutes of the Meeting held on Tuesday, 5th March, 2019 at 2.00 pm in Room 1\n\n"
+    "Present:\nAnn Bell, Head of Finance\n\n1.  Budget\n\n"
+    "Ann Bell reported a £1.2m overspend in 2018/19. Barnardo's welcomed it.\n"
+)
+
+
+def test_components_fill_doc_extensions():
+    doc = _tiny_nlp()(TEXT)
+    rels = {
+        (doc.text[r["head"][0] : r["head"][1]], r["label"], doc.text[r["tail"][0] : r["tail"][1]])
+        for r in doc._.relations
+    }
+    assert ("Ann Bell", "HAS_ROLE", "Head of Finance") in rels
+    (metric,) = doc._.metrics
+    assert metric["value"] == 1200000 and metric["unit"] == "currency"
+    assert metric["indicator"] == "overspend" and metric["period"] == "2018-04-01..2019-03-31"
+    assert any(a["person"] == "Ann Bell" for a in doc._.attendance)
+
+
+def test_relations_classifier_overfits_and_round_trips(tmp_path):
+    text = "Ann Bell who is our Head of Finance spoke. Tom Fry spoke."
+    a, r, t = text.index("Ann Bell"), text.index("Head of Finance"), text.index("Tom Fry")
+    record = {
+        "text": text,
+        "spans": [
+            {"start": a, "end": a + 8, "label": "PERSON", "id": "p1"},
+            {"start": r, "end": r + 15, "label": "ROLE", "id": "r1"},
+            {"start": t, "end": t + 7, "label": "PERSON", "id": "p2"},
+        ],
+        "relations": [{"head_id": "p1", "child_id": "r1", "label": "HAS_ROLE"}],
+    }
+    nlp = _tiny_nlp()
+    rel = nlp.get_pipe("minutes_relations")
+    ents = [Ent(a, a + 8, "PERSON", 0), Ent(r, r + 15, "ROLE", 1), Ent(t, t + 7, "PERSON", 2)]
+    assert rel.relations_for(text, ents) == []  # no layout rule fires, untrained model says nothing
+    rel.initialize(records=[record] * 20)
+    found = rel.relations_for(text, ents)
+    assert [(f["head"], f["tail"], f["evidence"]) for f in found] == [([a, a + 8], [r, r + 15], "model")]
+    nlp.to_disk(tmp_path / "m")
+    # spacy.load in a fresh interpreter, without importing the package by hand (entry points)
+    code = (
+        "import spacy, json; nlp = spacy.load({!r}); r = nlp.get_pipe('minutes_relations'); "
+        "from pipeline.facts.relations import Ent; "
+        "print(json.dumps(r.relations_for({!r}, [Ent(*e) for e in {!r}])))"
+    ).format(str(tmp_path / "m"), text, [(e.start, e.end, e.label, e.index) for e in ents])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert '"model"' in out and str(a + 8) in out
