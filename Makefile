@@ -11,6 +11,11 @@ OUT    ?= data/extracted
 MODEL  ?= cnn
 WORKERS ?= 1
 MODEL_DIR := models/$(MODEL)
+# Only `make train` retrains. extract/test/evaluate need *a* model: they train one only when none exists at all
+# (an order-only prerequisite alone is not enough: make would still rebuild an out-of-date meta.json first).
+HAVE_MODEL := $(if $(wildcard $(MODEL_DIR)/meta.json),,$(MODEL_DIR)/meta.json)
+REFUSED_NOTE = @test ! -f models/.candidates/$(MODEL)/REFUSED || echo "note: a newer $(MODEL) candidate was refused \
+	(models/.candidates/$(MODEL)/REFUSED); the current model is used. Accept it: $(BIN)/minutes accept --model $(MODEL)"
 BUILD  := annotations/build
 ANNOTATIONS := $(sort $(wildcard annotations/seeds/*.ann annotations/written/*.ann))
 GOLD_CODE := pipeline/training/markup.py pipeline/training/build.py pipeline/tokenizer.py
@@ -35,7 +40,7 @@ $(VENV)/.installed-trf: $(STAMP)
 VENV_DEPS := $(STAMP) $(if $(filter trf,$(MODEL)),$(VENV)/.installed-trf)
 
 # --- annotations -> DocBins -------------------------------------------------
-$(BUILD)/gold.jsonl: $(ANNOTATIONS) $(GOLD_CODE) | $(STAMP)
+$(BUILD)/gold.jsonl: $(ANNOTATIONS) annotations/splits.json $(GOLD_CODE) | $(STAMP)
 	$(BIN)/minutes build-gold --out $(BUILD)
 
 # --- model: trained only when annotations, configs or training code changed ----
@@ -45,21 +50,22 @@ $(MODEL_DIR)/meta.json: $(BUILD)/gold.jsonl pipeline/configs/$(MODEL).cfg | $(VE
 train: $(MODEL_DIR)/meta.json  ## retrain when annotations/configs changed, evaluate, keep only a non-regressing model
 	$(MAKE) evaluate MODEL=$(MODEL)
 
-evaluate: $(STAMP) | $(MODEL_DIR)/meta.json  ## per-label scores: held-out split and seeds leave-one-out
+evaluate: $(STAMP) | $(HAVE_MODEL)  ## per-label scores: held-out split and seeds leave-one-out
+	$(REFUSED_NOTE)
 	$(BIN)/minutes evaluate --model $(MODEL) --build $(BUILD)
 
-# order-only (|): extract trains when no model exists, but retraining is `make train`'s job
-extract: $(STAMP) | $(MODEL_DIR)/meta.json  ## run the pipeline over $(CORPUS) into $(OUT)
+extract: $(STAMP) | $(HAVE_MODEL)  ## run the pipeline over $(CORPUS) into $(OUT)
 	$(BIN)/minutes extract $(CORPUS) --out $(OUT) --model $(MODEL_DIR) --workers $(WORKERS)
 
 lint: $(STAMP)  ## ruff: lint and format check (configured in pyproject.toml)
 	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/ruff format --check pipeline tests benchmarks
 
-test: lint $(STAMP) | $(MODEL_DIR)/meta.json  ## lint, then the whole test suite (trains the model first if none exists)
+test: lint $(STAMP) | $(HAVE_MODEL)  ## lint, then the whole test suite (trains the model first if none exists)
+	$(REFUSED_NOTE)
 	$(BIN)/pytest -q
 
-bench: $(STAMP) | $(MODEL_DIR)/meta.json  ## throughput and memory benchmarks -> benchmarks/RESULTS.md
+bench: $(STAMP) | $(HAVE_MODEL)  ## throughput and memory benchmarks -> benchmarks/RESULTS.md
 	$(PY) -m benchmarks.run --model $(MODEL_DIR)
 
 notebooks: $(STAMP)  ## execute the notebooks against the sample corpus output, saving outputs

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from .nlp import refused_candidate_note
 from .paths import BUILD
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract tables from UK committee minutes.")
@@ -44,6 +45,8 @@ def extract(
     if model is not None and not model.is_dir():
         logging.getLogger("minutes").warning("no trained model at %s: running rules only (sections, metadata)", model)
         model = None
+    if model is not None and (note := refused_candidate_note(model)):
+        typer.echo(note, err=True)
     summary = run_extract(
         corpus,
         out,
@@ -92,6 +95,14 @@ def train(
     if rebuild and build_docbins(build) != 0:
         raise typer.Exit(1)
     raise typer.Exit(train_model(model, build, force=force))
+
+
+@app.command()
+def accept(model: str = typer.Option("cnn", "--model", help="cnn or trf.")) -> None:
+    """Replace the current model with the candidate the guard refused (kept in models/.candidates/<model>/)."""
+    from .training.train import accept_candidate
+
+    raise typer.Exit(accept_candidate(model))
 
 
 @app.command()

@@ -90,3 +90,17 @@ def limit_threads() -> None:
         torch.set_num_threads(1)
     except ImportError:
         pass
+
+
+def refused_candidate_note(model: str | Path) -> str | None:
+    """One line when the last `minutes train` for this model was refused (extract and evaluate say it once)."""
+    import json
+
+    note = Path(model).parent / ".candidates" / Path(model).name / "REFUSED.json"
+    if not note.is_file():
+        return None
+    version = json.loads(note.read_text(encoding="utf-8")).get("version", "?")
+    return (
+        f"note: using the current model {Path(model)}; a newer candidate ({version}) was refused by the guard "
+        f"(see {note.parent / 'REFUSED'}; accept it with `minutes accept --model {Path(model).name}`)"
+    )

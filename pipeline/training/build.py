@@ -16,7 +16,7 @@ from spacy.tokens import Doc, DocBin
 
 from ..paths import BUILD, REPO
 from ..tokenizer import blank_nlp
-from .markup import MarkupError, load_ann_file
+from .markup import MarkupError, load_ann_file, record_new_splits
 
 
 def load_gold(repo: Path = REPO) -> list[dict]:
@@ -156,6 +156,8 @@ def build_gold(out: Path = BUILD) -> int:
     if not records:
         print("no annotations found under annotations/seeds or annotations/written", file=sys.stderr)
         return 1
+    if new := record_new_splits(records):
+        print(f"recorded the split of {len(new)} new document(s) in annotations/splits.json: " + ", ".join(new))
     nlp = blank_nlp()
     out.mkdir(parents=True, exist_ok=True)
     records = [add_tokens(nlp, record) for record in records]

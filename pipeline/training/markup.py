@@ -25,7 +25,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import REPO
+from ..paths import ANNOTATIONS, REPO
 
 ENTITY_LABELS = ("PERSON", "ROLE", "ORG", "DATE", "METRIC")
 RELATION_LABELS = {
@@ -43,6 +43,7 @@ BODY_FENCE = "@@@"
 INLINE_RE = re.compile(r"\{\{([A-Z]+)(?:#([A-Za-z0-9_]+))?\|(.*?)\}\}", re.S)
 HELD_OUT_FRACTION = 0.2  # of written-for-training docs: the fixed test split, by a hash of the file name
 DEV_FRACTION = 0.1  # next slice: dev, used only to pick the best checkpoint while training
+SPLITS_FILE = ANNOTATIONS / "splits.json"  # the recorded split of every written document
 
 
 class MarkupError(ValueError):
@@ -59,11 +60,54 @@ class Span:
 
 
 def split_for(name: str) -> str:
-    """Fixed train/dev/test split of written-for-training docs: a hash of the name, never random."""
+    """The hash-based split the recorded splits were first drawn from (kept to explain annotations/splits.json)."""
     bucket = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
     if bucket < HELD_OUT_FRACTION:
         return "test"
     return "dev" if bucket < HELD_OUT_FRACTION + DEV_FRACTION else "train"
+
+
+SPLITS = ("train", "dev", "test")
+
+
+def recorded_splits(path: Path = SPLITS_FILE) -> dict[str, str]:
+    """The committed split of every written-for-training document (annotations/splits.json)."""
+    if not path.is_file():
+        return {}
+    return dict(json.loads(path.read_text(encoding="utf-8"))["splits"])
+
+
+def assign_split(doc_name: str, named: str | None, recorded: dict[str, str], where: str) -> str:
+    """A recorded document keeps its split; a new one goes to train unless its @meta names split=dev|test."""
+    if named is not None and named not in SPLITS:
+        raise MarkupError(f"{where}: meta split must be one of {', '.join(SPLITS)}, not {named!r}")
+    if doc_name in recorded:
+        if named is not None and named != recorded[doc_name]:
+            raise MarkupError(
+                f"{where}: meta split={named} but annotations/splits.json records {recorded[doc_name]!r} "
+                "(recorded splits never move; edit the file on purpose if you must)"
+            )
+        return recorded[doc_name]
+    return named or "train"
+
+
+def record_new_splits(records: list[dict], path: Path = SPLITS_FILE) -> list[str]:
+    """Add documents not yet in annotations/splits.json with the split they were given; returns their names."""
+    document = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"comment": "", "splits": {}}
+    new = [
+        r["meta"]["doc_name"]
+        for r in records
+        if r["meta"]["split"] in SPLITS and r["meta"]["doc_name"] not in document["splits"]
+    ]
+    if new:
+        for record in records:
+            if record["meta"]["doc_name"] in new:
+                document["splits"][record["meta"]["doc_name"]] = record["meta"]["split"]
+        document["splits"] = dict(sorted(document["splits"].items()))
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    return new
 
 
 def _key_values(tokens: list[str], where: str) -> dict[str, str]:
@@ -116,8 +160,13 @@ def _find_indicator(text: str, indicator: str, near: int, where: str) -> tuple[i
     return best, best + len(indicator)
 
 
-def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
-    """Parse one `.ann` file's content into a record (Prodigy-style, plus our own fields)."""
+def parse_ann(source: str, name: str, repo_root: Path | None = None, splits: dict[str, str] | None = None) -> dict:
+    """Parse one `.ann` file's content into a record (Prodigy-style, plus our own fields).
+
+    `splits` is the recorded split of each written document (default: the repository's annotations/splits.json).
+    """
+    if splits is None:
+        splits = recorded_splits((repo_root / "annotations" / "splits.json") if repo_root else SPLITS_FILE)
     lines = source.split("\n")
     try:
         first = lines.index(BODY_FENCE)
@@ -244,7 +293,7 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None) -> dict:
         "committee": meta.get("committee"),
         "layout": meta.get("layout"),
         "kind": kind,
-        "split": "loo" if kind == "real" else split_for(doc_name),
+        "split": "loo" if kind == "real" else assign_split(doc_name, meta.get("split"), splits, name),
         "doc_name": doc_name,
     }
     return {

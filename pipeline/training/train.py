@@ -4,8 +4,10 @@
 
 1. train a candidate (fixed seed) on written `train` docs + the real seeds, `dev` picks the best checkpoint;
 2. score it per label on the fixed held-out `test` split;
-3. regression guard: if any label's F1 falls by more than 2 points against the current model's
-   `scores.json`, the current model stays and the command names the label (exit 3) unless --force;
+3. regression guard (guard.py): the current model is scored on the same documents; a label is a regression when a
+   paired bootstrap over documents puts the whole interval of the F1 change below zero and the drop exceeds the
+   training-seed spread measured in pipeline/configs/<model>.noise.json. Then the current model stays, the
+   candidate is kept with a REFUSED note in models/.candidates/<model>/ (exit 3) unless --force;
 4. otherwise assemble the final pipeline (sections splitter + NER + normalise + relations) and swap it
    into models/<model>/ atomically, with scores.json.
 """
@@ -25,9 +27,8 @@ from spacy.tokens import DocBin
 
 from ..nlp import load_nlp
 from ..paths import BUILD, CONFIGS, MODELS
-from .scoring import load_gold_records, load_split_records, score_ner
-
-GUARD_POINTS = 2.0  # F1 points a label may fall on the fixed split before a new model is refused
+from .guard import compare_models, comparison_table, document_counts, regressions, training_noise
+from .scoring import load_gold_records, load_split_records, predict, score_ner
 
 
 def fingerprint(*paths: Path) -> str:
@@ -102,18 +103,6 @@ def assemble(model_best: Path, name: str, version: str, records: list[dict]) -> 
     return nlp
 
 
-def guard(new: dict, old: dict | None) -> list[str]:
-    """Labels whose F1 on the fixed split fell by more than GUARD_POINTS."""
-    if not old:
-        return []
-    fallen = []
-    for label, row in old.get("per_label", {}).items():
-        new_f = new["per_label"].get(label, {}).get("f1", 0.0)
-        if (row["f1"] - new_f) * 100 > GUARD_POINTS:
-            fallen.append(f"{label} F1 {row['f1']:.3f} -> {new_f:.3f}")
-    return fallen
-
-
 def swap_in(nlp, target: Path, scores: dict) -> None:
     """Write the pipeline and its scores beside `target`, then replace `target` with it by renames."""
     tmp = target.parent / f".tmp-{target.name}"
@@ -131,20 +120,86 @@ def swap_in(nlp, target: Path, scores: dict) -> None:
         shutil.rmtree(old)
 
 
+def per_document_counts(nlp, records: list[dict]) -> tuple[list, list]:
+    """The pipeline's docs for `records` and tp/fp/fn per label for each document (the guard's pairs)."""
+    docs = predict(nlp, records)
+    counts = [
+        document_counts(
+            [(span["start"], span["end"], span["label"]) for span in record["spans"]],
+            [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents],
+        )
+        for record, doc in zip(records, docs)
+    ]
+    return docs, counts
+
+
+def candidate_dir(model: str) -> Path:
+    """Where `minutes train` leaves its candidate: spaCy's output, and after a refusal the assembled pipeline."""
+    return MODELS / ".candidates" / model
+
+
+def refusal_of(model: str) -> dict | None:
+    """The remembered refusal of the newest candidate for `model`, if its last training was refused."""
+    note = candidate_dir(model) / "REFUSED.json"
+    return json.loads(note.read_text(encoding="utf-8")) if note.is_file() else None
+
+
+def remember_refusal(nlp, model: str, scores: dict, message: str) -> Path:
+    """Keep the refused pipeline with its scores and a REFUSED note, so it can be inspected or accepted later."""
+    folder = candidate_dir(model)
+    pipeline_dir = folder / "pipeline"
+    folder.mkdir(parents=True, exist_ok=True)
+    if pipeline_dir.exists():
+        shutil.rmtree(pipeline_dir)
+    nlp.to_disk(pipeline_dir)
+    (folder / "scores.json").write_text(json.dumps(scores, indent=2) + "\n")
+    note = {"fingerprint": scores["fingerprint"], "version": scores["version"], "message": message}
+    (folder / "REFUSED.json").write_text(json.dumps(note, indent=2) + "\n")
+    (folder / "REFUSED").write_text(message + "\n")
+    return folder
+
+
+def accept_candidate(model: str = "cnn") -> int:
+    """Replace models/<model>/ with the refused candidate (`minutes accept`). Exit status 2 when there is none."""
+    refusal = refusal_of(model)
+    folder = candidate_dir(model)
+    if refusal is None or not (folder / "pipeline" / "meta.json").is_file():
+        print(f"no refused candidate for {model} in {folder}", file=sys.stderr)
+        return 2
+    scores = json.loads((folder / "scores.json").read_text(encoding="utf-8"))
+    swap_in(spacy.load(folder / "pipeline"), MODELS / model, scores)
+    forget_refusal(model)
+    print(f"accepted the refused candidate {refusal['version']}: {MODELS / model}")
+    return 0
+
+
+def forget_refusal(model: str) -> None:
+    for name in ("REFUSED.json", "REFUSED"):
+        (candidate_dir(model) / name).unlink(missing_ok=True)
+    shutil.rmtree(candidate_dir(model) / "pipeline", ignore_errors=True)
+
+
 def train_model(model: str = "cnn", build: Path = BUILD, force: bool = False) -> int:
     """Train, score and guard a candidate; swap it into models/<model>/ when accepted.
 
-    Exit status: 0 accepted (or forced), 3 refused because a label regressed on the fixed split."""
+    Exit status: 0 accepted (or forced), 3 refused: a label's F1 fell by more than its noise (see guard.py).
+    A refused candidate is kept in models/.candidates/<model>/ and not retrained until its inputs change."""
     spacy.util.fix_random_seed(42)
+    version = fingerprint(*training_inputs(build, model))
+    refusal = refusal_of(model)
+    if refusal and refusal["fingerprint"] == version and not force:
+        print(refusal["message"], file=sys.stderr)
+        print("(remembered: these annotations were already trained and refused; nothing retrained)", file=sys.stderr)
+        return 3
     train_path = build / "train_main.spacy"
     n_train = merge_docbins([build / "train.spacy", *sorted((build / "seeds").glob("*.spacy"))], train_path)
-    version = fingerprint(*training_inputs(build, model))
     started = time.perf_counter()
-    best = train_candidate(model, train_path, build / "dev.spacy", MODELS / ".candidates" / model)
+    best = train_candidate(model, train_path, build / "dev.spacy", candidate_dir(model))
     train_seconds = time.perf_counter() - started
 
     nlp = assemble(best, model, f"0.1.{int(version, 16) % 100000}", relation_training_records(build))
     test_records = load_split_records(build, "test")
+    docs, new_counts = per_document_counts(nlp, test_records)
     scores = {
         "model": model,
         "version": nlp.meta["version"],
@@ -152,27 +207,36 @@ def train_model(model: str = "cnn", build: Path = BUILD, force: bool = False) ->
         "train_docs": n_train,
         "train_seconds": round(train_seconds, 1),
         "test_docs": len(test_records),
-        **score_ner(nlp, test_records),
+        **score_ner(nlp, test_records, docs),
     }
     target = MODELS / model
-    # the current model is re-scored on today's fixed split, so both sides of the guard see the same documents
-    old = score_ner(load_nlp(target), test_records) if (target / "meta.json").exists() else None
-    fallen = guard(scores, old)
     print(
         f"candidate {model}: micro F1 {scores['micro']['f1']:.3f} on the fixed split ({len(test_records)} docs), "
         f"trained in {train_seconds:.0f}s"
     )
+    fallen = []
+    if (target / "meta.json").exists():
+        # the current model is scored on the same documents now, so the comparison is paired document by document
+        _, old_counts = per_document_counts(load_nlp(target), test_records)
+        comparisons = compare_models(old_counts, new_counts)
+        noise = training_noise(CONFIGS / f"{model}.noise.json")
+        fallen = regressions(comparisons, noise)
+        print("current -> candidate, paired bootstrap over the fixed split's documents:")
+        print(comparison_table(comparisons))
+        scores["guard"] = [c.__dict__ for c in comparisons]
     if fallen and not force:
-        print(
-            "REFUSED: the new model regresses on the fixed split (more than "
-            f"{GUARD_POINTS:g} F1 points): "
-            + "; ".join(fallen)
-            + ". The current model stays; use FORCE=1 (--force) to replace it.",
-            file=sys.stderr,
+        message = (
+            "REFUSED: the candidate is worse than the current model by more than its noise on "
+            + "; ".join(c.describe() for c in fallen)
+            + f". The current model stays; the candidate is kept in {candidate_dir(model)} "
+            f"(accept it with `minutes accept --model {model}`, or retrain with `make train FORCE=1`)."
         )
+        remember_refusal(nlp, model, scores, message)
+        print(message, file=sys.stderr)
         return 3
     if fallen:
-        print("forced despite regression: " + "; ".join(fallen))
+        print("forced despite regression: " + "; ".join(c.describe() for c in fallen))
     swap_in(nlp, target, scores)
+    forget_refusal(model)
     print(f"accepted: {target}")
     return 0

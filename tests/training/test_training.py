@@ -14,8 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.nlp import refused_candidate_note
 from pipeline.paths import BUILD, MODELS
 from pipeline.training import train
+from pipeline.training.guard import LabelComparison
 from pipeline.training.scoring import LABELS, count_matches, prf, score_ner, summarise
 
 runner = CliRunner()
@@ -87,15 +89,33 @@ def stand_in_training(tmp_path, monkeypatch):
 
 
 @needs_model
-def test_train_accepts_then_guard_refuses_with_status_3(stand_in_training, tmp_path, monkeypatch):
+def test_train_accepts_then_guard_refuses_remembers_and_accepts_on_request(stand_in_training, tmp_path, monkeypatch):
     build = stand_in_training
     assert train.train_model("cnn", build) == 0
-    scores = json.loads((tmp_path / "models" / "cnn" / "scores.json").read_text())
+    current = tmp_path / "models" / "cnn"
+    scores = json.loads((current / "scores.json").read_text())
     assert scores["model"] == "cnn" and scores["test_docs"] > 0
+    assert train.train_model("cnn", build) == 0  # the same model again: no label moves, accepted
+    scores = json.loads((current / "scores.json").read_text())
+    assert {row["label"] for row in scores["guard"]} == set(LABELS)  # the paired comparison is recorded
 
-    monkeypatch.setattr(train, "guard", lambda new, old: ["PERSON F1 0.900 -> 0.800"])
-    before = (tmp_path / "models" / "cnn" / "scores.json").stat().st_mtime_ns
+    fake = LabelComparison("PERSON", 120, 0.93, 0.80, -0.18, -0.09)
+    monkeypatch.setattr(train, "regressions", lambda comparisons, noise: [fake])
+    before = (current / "scores.json").stat().st_mtime_ns
+    monkeypatch.setattr(train, "fingerprint", lambda *paths: "0123456789ab")  # a new fingerprint: new annotations
     result = runner.invoke(app, ["train", "--no-rebuild", "--model", "cnn", "--build", str(build)])
     assert result.exit_code == 3
-    assert (tmp_path / "models" / "cnn" / "scores.json").stat().st_mtime_ns == before  # the current model stays
-    assert train.train_model("cnn", build, force=True) == 0
+    assert (current / "scores.json").stat().st_mtime_ns == before  # the current model stays
+    candidate = tmp_path / "models" / ".candidates" / "cnn"
+    note = (candidate / "REFUSED").read_text()
+    assert "PERSON F1 0.930 -> 0.800" in note and "support 120" in note and "interval" in note
+    assert (candidate / "pipeline" / "meta.json").is_file() and (candidate / "scores.json").is_file()
+
+    # remembered: the same annotations are not trained again
+    monkeypatch.setattr(train, "train_candidate", lambda *args, **kwargs: pytest.fail("retrained after a refusal"))
+    assert train.train_model("cnn", build) == 3
+    assert "was refused" in (refused_candidate_note(current) or "")
+
+    assert runner.invoke(app, ["accept", "--model", "cnn"]).exit_code == 0
+    assert not (candidate / "REFUSED").exists() and refused_candidate_note(current) is None
+    assert runner.invoke(app, ["accept", "--model", "cnn"]).exit_code == 2  # nothing left to accept
