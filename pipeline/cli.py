@@ -140,26 +140,56 @@ def show(
     typer.echo(f"wrote {render_page(target, out, tables, str(model) if model else None)}")
 
 
+def _fail(message: str) -> None:
+    """One-line error on stderr, exit status 2."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
 @app.command("import")
 def import_annotations(
     source: Path = typer.Argument(..., help="An export: Label Studio JSON, doccano JSONL or Prodigy JSONL."),
     tool: str = typer.Option(..., "--from", help="labelstudio, doccano or prodigy."),
     out: Path = typer.Option(Path("annotations/written"), "--out", help="Folder for the converted .ann files."),
-    kind: str = typer.Option("written_for_training", "--kind", help="real or written_for_training."),
+    kind: str | None = typer.Option(
+        None, "--kind", help="real or written_for_training (default: the export's, else written_for_training)."
+    ),
     prefix: str = typer.Option("imported", "--prefix", help="File name prefix for the .ann files."),
+    corpus: Path | None = typer.Option(
+        None, "--corpus", help="Folder the exported documents were extracted from (resolves their source=)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite .ann files that already exist."),
 ) -> None:
-    """Convert an annotation tool's export into checked .ann gold files."""
-    from .training.convert import IMPORTERS, read_json_or_jsonl, record_to_ann
-    from .training.markup import parse_ann
+    """Convert an annotation tool's export into checked .ann gold files (all checked before any is written)."""
+    from .paths import REPO
+    from .training.convert import IMPORTERS, read_json_or_jsonl, record_to_ann, resolve_source
+    from .training.markup import MarkupError, parse_ann
 
-    records = IMPORTERS[tool](read_json_or_jsonl(source), kind=kind)
+    if tool not in IMPORTERS:
+        _fail(f"unknown --from {tool!r}: use one of {', '.join(IMPORTERS)}")
+    if kind not in (None, "real", "written_for_training"):
+        _fail(f"--kind must be real or written_for_training, not {kind!r}")
+    try:
+        records = IMPORTERS[tool](read_json_or_jsonl(source), kind=kind)
+        files = {}
+        for number, record in enumerate(records):
+            name = f"{prefix}_{number:03d}.ann"
+            resolve_source(record, corpus, REPO)
+            ann = record_to_ann(record)
+            parse_ann(ann, name, REPO)  # the same checks as the build: a bad export stops here
+            files[out / name] = ann
+    except (MarkupError, ValueError, KeyError, OSError) as exc:
+        _fail(f"{source}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+    existing = [str(path) for path in files if path.exists()]
+    if existing and not force:
+        _fail(f"{existing[0]} exists ({len(existing)} of {len(files)} files would be overwritten); use --force")
     out.mkdir(parents=True, exist_ok=True)
-    for number, record in enumerate(records):
-        ann = record_to_ann(record)
-        name = f"{prefix}_{number:03d}.ann"
-        parse_ann(ann, name)  # the same checks as the build: a bad export stops here
-        (out / name).write_text(ann, encoding="utf-8")
+    for path, ann in files.items():
+        path.write_text(ann, encoding="utf-8")
     typer.echo(f"wrote {len(records)} .ann files to {out}")
+
+
+EXPORT_FORMATS = ("prodigy", "labelstudio")
 
 
 @app.command("export")
@@ -170,19 +200,24 @@ def export_predictions(
     ),
     out: Path = typer.Option(..., "--out", help="File to write."),
 ) -> None:
-    """Export the pipeline's predictions for correction in Prodigy or Label Studio."""
+    """Export the pipeline's predictions (entities, relations, attendance, metrics) for correction."""
     import json
 
+    if tool not in EXPORT_FORMATS:
+        _fail(f"unknown --format {tool!r}: use one of {', '.join(EXPORT_FORMATS)}")
     from .training.convert import predictions_from_tables, to_label_studio, to_prodigy
 
     records = predictions_from_tables(tables)
     if tool == "prodigy":
-        jsonl = "".join(json.dumps(task, ensure_ascii=False) + "\n" for task in to_prodigy(records))
-        out.write_text(jsonl, encoding="utf-8")
+        rows = to_prodigy(records)
+        text = "".join(json.dumps(task, ensure_ascii=False, allow_nan=False) + "\n" for task in rows)
     else:
         tasks = to_label_studio(records, predictions=True)
-        out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+        text = json.dumps(tasks, ensure_ascii=False, indent=1, allow_nan=False)
+    out.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {len(records)} documents to {out}")
+    if tool == "labelstudio":
+        typer.echo("labeling interface for these tasks: pipeline.training.convert_labelstudio.LABEL_CONFIG")
 
 
 def main() -> None:  # pragma: no cover

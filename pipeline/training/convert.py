@@ -3,6 +3,8 @@
 Gold record (what `markup.parse_ann` returns, one per document): text, spans [{start, end, label, text, id}],
 relations [{head_id, child_id, label}], attendance, metrics, meta.
 
+Gold records and the .ann writer live in `gold_records`, Label Studio in `convert_labelstudio`.
+
 - import: Label Studio JSON export, doccano JSONL (both the entities/relations format and the older
   `label: [[start, end, LABEL]]` one), Prodigy JSONL -> records -> `.ann` files (`record_to_ann`);
 - export: the pipeline's predictions (the extracted tables) -> Prodigy JSONL or Label Studio tasks with
@@ -13,166 +15,24 @@ Raw exports are kept unedited under annotations/raw/; converted `.ann` files are
 from __future__ import annotations
 
 import json
-import re
-import shlex
 from pathlib import Path
 
-from .markup import ENTITY_LABELS, RELATION_LABELS
+from .convert_labelstudio import LABEL_CONFIG, from_label_studio, to_label_studio
+from .gold_records import assign_ids, check, missing, record_to_ann, with_attributes
 
-# ---------------------------------------------------------------------------- records <-> .ann
-
-
-def _assign_ids(record: dict) -> dict[int, str]:
-    """Ids for spans that relations/attendance/metrics refer to (p1, r1, o1, d1, m1 by label)."""
-    prefix = {"PERSON": "p", "ROLE": "r", "ORG": "o", "DATE": "d", "METRIC": "m"}
-    counters: dict[str, int] = {}
-    ids = {}
-    for i, span in enumerate(record["spans"]):
-        ident = span.get("id")
-        if not ident:
-            counters[span["label"]] = counters.get(span["label"], 0) + 1
-            ident = f"{prefix[span['label']]}x{counters[span['label']]}"
-        ids[i] = ident
-    return ids
-
-
-def _quote(value) -> str:
-    """The value as a markup attribute: shell-quoted when it holds spaces, quotes or backslashes."""
-    text = str(value)
-    return shlex.quote(text) if re.search(r"[\s\"'\\]", text) else text
-
-
-def record_to_ann(record: dict) -> str:
-    """Inline-markup `.ann` text for a record; `parse_ann` of the result gives the record back."""
-    text = record["text"]
-    spans = sorted(enumerate(record["spans"]), key=lambda numbered: (numbered[1]["start"], numbered[1]["end"]))
-    ids = _assign_ids(record)
-    relations = record.get("relations", [])
-    used = {rel["head_id"] for rel in relations} | {rel["child_id"] for rel in relations}
-    used |= {row["span_id"] for row in record.get("attendance", []) + record.get("metrics", [])}
-    out, pos = [], 0
-    for i, span in spans:
-        if span["start"] < pos:
-            raise ValueError(f"overlapping spans at {span['start']}: inline markup cannot nest")
-        out.append(text[pos : span["start"]])
-        ident = span.get("id") or ids[i]
-        show_id = ident in used or span["label"] == "METRIC"
-        out.append(f"{{{{{span['label']}{'#' + ident if show_id else ''}|{text[span['start'] : span['end']]}}}}}")
-        pos = span["end"]
-    out.append(text[pos:])
-    meta = record.get("meta", {})
-    head = " ".join(
-        f"{key}={_quote(meta[key])}" for key in ("kind", "source", "council", "committee", "layout") if meta.get(key)
-    )
-    lines = [f"@meta {head}".rstrip(), "@@@", "".join(out), "@@@"]
-    for rel in relations:
-        lines.append(f"@rel {rel['head_id']} {rel['label']} {rel['child_id']}")
-    span_text = {span.get("id"): span["text"] for span in record["spans"]}
-    for row in record.get("attendance", []):
-        extra = ""
-        if row["person"] != span_text.get(row["span_id"]):
-            extra += f" name={_quote(row['person'])}"
-        lines.append(f"@att {row['span_id']} {row['status']}{extra}")
-    for metric in record.get("metrics", []):
-        parts = [f"@metric {metric['span_id']} value={metric['value']:g} unit={metric['unit']}"]
-        if metric.get("per"):
-            parts.append(f"per={metric['per']:g}")
-        if metric.get("indicator"):
-            parts.append(f"indicator={_quote(metric['indicator'])}")
-        if metric.get("period"):
-            parts.append(f"period={metric['period']}")
-        if metric.get("compare_to"):
-            parts.append(f"compare={metric['compare_to']}")
-        lines.append(" ".join(parts))
-    return "\n".join(lines) + "\n"
-
-
-def _check(record: dict) -> dict:
-    """Reject unknown labels, fill each span's text and the optional record fields."""
-    for span in record["spans"]:
-        if span["label"] not in ENTITY_LABELS:
-            raise ValueError(f"unknown entity label {span['label']!r}")
-        span["text"] = record["text"][span["start"] : span["end"]]
-    for rel in record["relations"]:
-        if rel["label"] not in RELATION_LABELS:
-            raise ValueError(f"unknown relation label {rel['label']!r}")
-    record.setdefault("attendance", [])
-    record.setdefault("metrics", [])
-    record.setdefault("meta", {})
-    return record
-
-
-# ---------------------------------------------------------------------------- Label Studio
-
-
-def from_label_studio(tasks: list[dict], kind: str = "written_for_training") -> list[dict]:
-    """Label Studio JSON export (one task per document; the last annotation of each task counts)."""
-    records = []
-    for task in tasks:
-        text = task["data"]["text"]
-        results = (task.get("annotations") or [{}])[-1].get("result", [])
-        spans, relations = [], []
-        for result in results:
-            if result.get("type") == "labels":
-                value = result["value"]
-                spans.append(
-                    {"start": value["start"], "end": value["end"], "label": value["labels"][0], "id": result["id"]}
-                )
-        for result in results:
-            if result.get("type") == "relation":
-                head, child = result["from_id"], result["to_id"]
-                if result.get("direction") == "left":
-                    head, child = child, head
-                relations.append({"head_id": head, "child_id": child, "label": (result.get("labels") or [""])[0]})
-        meta = {"kind": kind, **(task["data"].get("meta") or {})}
-        records.append(_check({"text": text, "spans": spans, "relations": relations, "meta": meta}))
-    return records
-
-
-def to_label_studio(records: list[dict], predictions: bool = False, model_version: str = "") -> list[dict]:
-    """Label Studio tasks; with predictions=True the spans go in `predictions` for correction."""
-    tasks = []
-    for record in records:
-        ids = _assign_ids(record)
-        text = record["text"]
-        result = [
-            {
-                "id": span.get("id") or ids[i],
-                "type": "labels",
-                "from_name": "label",
-                "to_name": "text",
-                "value": {
-                    "start": span["start"],
-                    "end": span["end"],
-                    "text": text[span["start"] : span["end"]],
-                    "labels": [span["label"]],
-                },
-            }
-            for i, span in enumerate(record["spans"])
-        ]
-        result += [
-            {
-                "type": "relation",
-                "from_id": rel["head_id"],
-                "to_id": rel["child_id"],
-                "direction": "right",
-                "labels": [rel["label"]],
-            }
-            for rel in record.get("relations", [])
-        ]
-        task = {"data": {"text": text, "meta": record.get("meta", {})}}
-        if predictions:
-            task["predictions"] = [{"model_version": model_version, "result": result}]
-        else:
-            task["annotations"] = [{"result": result}]
-        tasks.append(task)
-    return tasks
-
+__all__ = ["LABEL_CONFIG", "from_label_studio", "record_to_ann", "to_label_studio"]
 
 # ---------------------------------------------------------------------------- doccano
 
 
-def from_doccano(lines: list[dict], kind: str = "written_for_training") -> list[dict]:
+def _kind(meta: dict | None, kind: str | None) -> dict:
+    """The exported meta with the kind set: the one asked for, else the meta's, else written_for_training."""
+    meta = dict(meta or {})
+    meta["kind"] = kind or meta.get("kind") or "written_for_training"
+    return meta
+
+
+def from_doccano(lines: list[dict], kind: str | None = None) -> list[dict]:
     """doccano JSONL rows (entities/relations, or the older `label` list) -> records."""
     records = []
     for row in lines:
@@ -195,8 +55,9 @@ def from_doccano(lines: list[dict], kind: str = "written_for_training") -> list[
         else:  # older doccano: "label": [[start, end, "LABEL"], ...]
             for i, (start, end, label) in enumerate(row.get("label", [])):
                 spans.append({"start": start, "end": end, "label": label, "id": f"e{i}"})
-        meta = {"kind": kind, **(row.get("meta") or {})}
-        records.append(_check({"text": text, "spans": spans, "relations": relations, "meta": meta}))
+        records.append(
+            check({"text": text, "spans": spans, "relations": relations, "meta": _kind(row.get("meta"), kind)})
+        )
     return records
 
 
@@ -204,7 +65,7 @@ def to_doccano(records: list[dict]) -> list[dict]:
     """Records -> doccano JSONL rows (entities numbered from 1, relations by those numbers)."""
     out = []
     for record in records:
-        ids = _assign_ids(record)
+        ids = assign_ids(record)
         number = {ids[i]: i + 1 for i in range(len(record["spans"]))}
         number.update({span.get("id"): i + 1 for i, span in enumerate(record["spans"]) if span.get("id")})
         out.append(
@@ -232,8 +93,22 @@ def to_doccano(records: list[dict]) -> list[dict]:
 # ---------------------------------------------------------------------------- Prodigy
 
 
-def from_prodigy(lines: list[dict], kind: str = "written_for_training") -> list[dict]:
-    """Prodigy JSONL (ner / rel recipes): spans by offsets, relations by their head_span/child_span."""
+def _prodigy_span_id(row: dict, spans: list[dict], by_offsets: dict) -> str | None:
+    """The span an attendance/metric row refers to: its span_id if that span is still there, else its offsets."""
+    if row.get("span_id") in {span["id"] for span in spans}:
+        return row["span_id"]
+    return by_offsets.get((row.get("start"), row.get("end")))
+
+
+def from_prodigy(lines: list[dict], kind: str | None = None) -> list[dict]:
+    """Prodigy JSONL (ner / rel recipes) -> gold records.
+
+    Spans by offsets, relations by their head_span/child_span; attendance and metrics are the task's own
+    `attendance` / `metrics` lists (as `to_prodigy` writes them), tied to spans by id or, when an edit
+    dropped the id, by the offsets the rows carry.
+    """
+    from .gold_records import attendance_attributes, metric_attributes
+
     records = []
     for row in lines:
         if row.get("answer", "accept") != "accept":
@@ -251,19 +126,19 @@ def from_prodigy(lines: list[dict], kind: str = "written_for_training") -> list[
             }
             for rel in row.get("relations", [])
         ]
-        meta = {"kind": kind, **(row.get("meta") or {})}
-        records.append(
-            _check(
-                {
-                    "text": row["text"],
-                    "spans": spans,
-                    "relations": relations,
-                    "meta": meta,
-                    "attendance": row.get("attendance", []),
-                    "metrics": row.get("metrics", []),
-                }
-            )
+        record = check(
+            {"text": row["text"], "spans": spans, "relations": relations, "meta": _kind(row.get("meta"), kind)}
         )
+        attendance, metrics = {}, {}
+        for person in row.get("attendance", []):
+            ident = _prodigy_span_id(person, spans, by_offsets)
+            if ident:
+                attendance[ident] = (person["status"], attendance_attributes(dict(person, span_id=ident), record))
+        for metric in row.get("metrics", []):
+            ident = _prodigy_span_id(metric, spans, by_offsets)
+            if ident:
+                metrics[ident] = metric_attributes(metric)
+        records.append(with_attributes(record, attendance, metrics))
     return records
 
 
@@ -276,10 +151,13 @@ def to_prodigy(records: list[dict], nlp=None) -> list[dict]:
     out = []
     for record in records:
         record = json.loads(json.dumps(record))
-        ids = _assign_ids(record)
+        ids = assign_ids(record)
         for i, span in enumerate(record["spans"]):
             span.setdefault("id", ids[i])
             span["id"] = span["id"] or ids[i]
+        offsets = {span["id"]: (span["start"], span["end"]) for span in record["spans"]}
+        for row in record.get("attendance", []):  # offsets let the import find the span if an edit drops its id
+            row["start"], row["end"] = offsets[row["span_id"]]
         out.append(add_tokens(nlp, record) | {"answer": "accept"})
     return out
 
@@ -295,6 +173,10 @@ def predictions_from_tables(out_dir: str | Path, doc_ids: list[str] | None = Non
     documents = con.execute("select doc_id, source_path, council, committee, text from documents order by doc_id").df()
     entities = con.execute("select doc_id, entity_id, label, start_char, end_char from entities").df()
     relation_rows = con.execute("select doc_id, label, head_id, tail_id from relations").df()
+    attendance_rows = con.execute("select doc_id, person, status, role, org, entity_id from attendance").df()
+    metric_rows = con.execute(
+        "select doc_id, entity_id, value, unit, per, indicator, period, compare_to from metrics"
+    ).df()
     records = []
     for document in documents.itertuples():
         if doc_ids and document.doc_id not in doc_ids:
@@ -321,8 +203,80 @@ def predictions_from_tables(out_dir: str | Path, doc_ids: list[str] | None = Non
             "committee": document.committee,
             "doc_id": document.doc_id,
         }
-        records.append(_check({"text": document.text, "spans": spans, "relations": relations, "meta": meta}))
+        meta = {key: (None if missing(value) else value) for key, value in meta.items()}
+        record = check({"text": document.text, "spans": spans, "relations": relations, "meta": meta})
+        record["attendance"] = _attendance_from_table(attendance_rows[attendance_rows.doc_id == document.doc_id])
+        record["metrics"] = _metrics_from_table(metric_rows[metric_rows.doc_id == document.doc_id], record)
+        records.append(record)
     return records
+
+
+def _local_id(entity_id) -> str | None:
+    """`<doc_id>:e12` -> `e12` (None where the table has no id)."""
+    return None if missing(entity_id) or not entity_id else str(entity_id).split(":")[-1]
+
+
+def _attendance_from_table(rows) -> list[dict]:
+    """Attendance table rows -> record rows (one status per person, the first row counts)."""
+    out, seen = [], set()
+    for row in rows.itertuples():
+        ident = _local_id(row.entity_id)
+        if not ident or row.person in seen:
+            continue
+        seen.add(row.person)
+        entry = {"span_id": ident, "person": row.person, "status": row.status}
+        for key in ("role", "org"):
+            if not missing(getattr(row, key)) and getattr(row, key):
+                entry[key] = getattr(row, key)
+        out.append(entry)
+    return out
+
+
+def _metrics_from_table(rows, record: dict) -> list[dict]:
+    """Metrics table rows -> record rows (span offsets from the record; NaN becomes None)."""
+    spans = {span["id"]: span for span in record["spans"]}
+    out = []
+    for row in rows.itertuples():
+        span = spans.get(_local_id(row.entity_id))
+        if span is None:
+            continue
+        indicator = None if missing(row.indicator) or not row.indicator else row.indicator
+        out.append(
+            {
+                "span_id": span["id"],
+                "start": span["start"],
+                "end": span["end"],
+                "text": span["text"],
+                "value": None if missing(row.value) else float(row.value),
+                "unit": row.unit,
+                "per": None if missing(row.per) else float(row.per),
+                "period": None if missing(row.period) or not row.period else row.period,
+                "indicator": indicator if indicator and indicator in record["text"] else None,
+                "compare_to": _local_id(row.compare_to),
+            }
+        )
+    return out
+
+
+def resolve_source(record: dict, corpus: Path | None, repo: Path) -> None:
+    """Make a record's meta source= a path the markup checker resolves: relative to the repo, else absolute.
+
+    An exported source is relative to the folder `minutes extract` read (`corpus`); without one, a path
+    that exists under the repo or its corpus/ folder is taken. A real document whose source cannot be
+    found is a ValueError (the markup checks its text against that file).
+    """
+    meta = record["meta"]
+    source = meta.get("source")
+    if not source or str(source).startswith("annotations/"):
+        return
+    candidates = [Path(corpus) / source] if corpus else [repo / source, repo / "corpus" / source]
+    found = next((path.resolve() for path in candidates if path.is_file()), None)
+    if found is None:
+        if meta.get("kind") == "real":
+            where = f"under {corpus}" if corpus else "in the repo (give --corpus)"
+            raise ValueError(f"source {source!r} of a real document not found {where}")
+        return
+    meta["source"] = str(found.relative_to(repo.resolve())) if found.is_relative_to(repo.resolve()) else str(found)
 
 
 def read_json_or_jsonl(path: Path):
