@@ -98,6 +98,18 @@ def train(
 
 
 @app.command()
+def noise(
+    model: str = typer.Option("cnn", "--model", help="cnn or trf."),
+    seeds: list[int] = typer.Option([1, 2, 3], "--seeds", help="Training seeds (repeat the option)."),
+) -> None:
+    """Measure training noise (per-label F1 spread across seeds) for the guard: pipeline/configs/<model>.noise.json."""
+    from .training.noise import measure_training_noise
+
+    result = measure_training_noise(model, tuple(seeds))
+    typer.echo("F1 spread across seeds: " + ", ".join(f"{k} {v:.3f}" for k, v in result["spread"].items()))
+
+
+@app.command()
 def accept(model: str = typer.Option("cnn", "--model", help="cnn or trf.")) -> None:
     """Replace the current model with the candidate the guard refused (kept in models/.candidates/<model>/)."""
     from .training.train import accept_candidate

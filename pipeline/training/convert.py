@@ -191,10 +191,15 @@ def predictions_from_tables(out_dir: str | Path, doc_ids: list[str] | None = Non
             }
             for entity in doc_entities.itertuples()
         ]
+        # a predicted METRIC that states no figure has no metrics row; gold needs a value, so it is left out
+        with_figure = {e.split(":")[-1] for e in metric_rows[metric_rows.doc_id == document.doc_id].entity_id}
+        spans = [span for span in spans if span["label"] != "METRIC" or span["id"] in with_figure]
+        kept = {span["id"] for span in spans}
         doc_relations = relation_rows[relation_rows.doc_id == document.doc_id]
         relations = [
             {"head_id": rel.head_id.split(":")[-1], "child_id": rel.tail_id.split(":")[-1], "label": rel.label}
             for rel in doc_relations.itertuples()
+            if rel.head_id.split(":")[-1] in kept and rel.tail_id.split(":")[-1] in kept
         ]
         meta = {
             "kind": "real",

@@ -1,0 +1,45 @@
+"""Training noise: the same data trained with several seeds, per-label F1 spread on the fixed split.
+
+The guard (guard.py) refuses a candidate only when a label's drop exceeds this spread as well as the
+document-resampling interval: a change smaller than what a different seed alone produces is not evidence.
+`minutes noise --model cnn --seeds 1 2 3` writes pipeline/configs/<model>.noise.json (about 4 min a seed here).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..nlp import load_nlp
+from ..paths import BUILD, CONFIGS, MODELS
+from .scoring import LABELS, load_split_records, score_ner
+from .train import merge_docbins, train_candidate
+
+
+def measure_training_noise(model: str = "cnn", seeds: tuple[int, ...] = (1, 2, 3), build: Path = BUILD) -> dict:
+    """Train `model` once per seed on the same data; per-label F1 on the fixed split and its spread (max - min)."""
+    work = MODELS / ".noise" / model
+    train_path = work / "train_main.spacy"
+    merge_docbins([build / "train.spacy", *sorted((build / "seeds").glob("*.spacy"))], train_path)
+    test = load_split_records(build, "test")
+    per_seed = {}
+    for seed in seeds:
+        best = train_candidate(
+            model, train_path, build / "dev.spacy", work / f"seed{seed}", extra={"training.seed": seed}
+        )
+        per_label = score_ner(load_nlp(best), test)["per_label"]
+        per_seed[str(seed)] = {label: per_label[label]["f1"] for label in LABELS}
+    spread = {
+        label: round(max(f1[label] for f1 in per_seed.values()) - min(f1[label] for f1 in per_seed.values()), 4)
+        for label in LABELS
+    }
+    result = {
+        "model": model,
+        "test_docs": len(test),
+        "command": f"minutes noise --model {model} --seeds {' '.join(map(str, seeds))}",
+        "per_seed_f1": per_seed,
+        "spread": spread,
+    }
+    out = CONFIGS / f"{model}.noise.json"
+    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return result
