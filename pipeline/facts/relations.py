@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .titles import title_pairs
+
 PAIR_LABELS = {("PERSON", "ROLE"): "HAS_ROLE", ("PERSON", "ORG"): "AFFILIATED_WITH", ("ROLE", "ORG"): "ROLE_IN_ORG"}
 N_FEATURES = 1 << 18
 MAX_PAIR_CHARS = 250  # the widest gap between two mentions that still makes a candidate pair
@@ -176,9 +178,12 @@ def gold_pair_samples(records: list[dict]) -> list[tuple[np.ndarray, int]]:
         ents = [Ent(s["start"], s["end"], s["label"], i) for i, s in enumerate(spans)]
         by_id = {s.get("id"): (s["start"], s["end"]) for s in spans if s.get("id")}
         gold = {(by_id[r["head_id"]], by_id[r["child_id"]], r["label"]) for r in rec["relations"]}
+        title_spans = {(title.start, title.end) for _, title in title_pairs(text, ents)}
         for head, tail, label, n_between in candidate_pairs(text, ents):
             if rule_relation(text, head, tail, n_between):
                 continue
+            if (head.start, head.end) in title_spans or (tail.start, tail.end) in title_spans:
+                continue  # decided by the office-title walk, as in the component
             related = int(((head.start, head.end), (tail.start, tail.end), label) in gold)
             samples.append((hash_features(pair_features(text, head, tail, n_between)), related))
     return samples

@@ -7,7 +7,10 @@ checkpoint, test is never trained on); real seeds are `loo` — scored by leave-
 
 from __future__ import annotations
 
+import csv
 import json
+import random
+import re
 import sys
 from pathlib import Path
 
@@ -89,6 +92,7 @@ def record_to_doc(nlp, record: dict) -> tuple[Doc, int]:
     return doc, misaligned
 
 
+AUGMENTED_SUFFIX = "+nbsp"  # the document name of an augmented copy: the original's with this suffix
 NBSP_EVERY = 3  # one training doc in three gets an extra copy with non-breaking spaces inside names
 
 
@@ -105,18 +109,88 @@ def with_nbsp_names(record: dict) -> dict | None:
                     chars[i], changed = "\u00a0", True
     if not changed:
         return None
-    meta = {**record["meta"], "doc_name": record["meta"]["doc_name"] + "+nbsp"}
+    meta = {**record["meta"], "doc_name": record["meta"]["doc_name"] + AUGMENTED_SUFFIX}
     return {**record, "text": "".join(chars), "meta": meta}
+
+
+NAME_PARTS = REPO / "annotations" / "augment" / "name_parts.tsv"
+NAME_SWAP_COPIES = 2  # extra copies of every training doc with its people renamed
+NAME_SWAP_SUFFIX = "+names"
+LOWER_WHOLE, LOWER_FIRST = 0.08, 0.08  # how often a renamed person is written all lower-case / first name lower
+_INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$|^(?:[A-Z]\.)+$")
+
+
+def load_name_parts(path: Path = NAME_PARTS) -> dict[str, list[str]]:
+    """Given and family names of many origins for renaming people in training copies (never the names test's)."""
+    parts: dict[str, list[str]] = {"given": [], "family": []}
+    if not path.is_file():
+        return parts
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            parts[row["kind"]].append(row["part"])
+    return parts
+
+
+def _new_name(old: str, rng: random.Random, parts: dict[str, list[str]], families: dict[str, str]) -> str:
+    """A name of the same shape as `old`: a surname alone, initials and surname, given (middle) family."""
+    tokens = old.split()
+    if len(tokens) == 1:
+        family = families.get(old) or rng.choice(parts["family"])
+        families[old] = family
+        return family
+    family = families.get(tokens[-1]) or rng.choice(parts["family"])
+    families[tokens[-1]] = family
+    if _INITIALS.match(tokens[0]):
+        style = rng.choice(("{} ", "{}. ", "{}.{}. ", "{} {} "))
+        letters = [rng.choice("ABCDEFGHJKLMNPRSTW") for _ in range(2)]
+        return style.format(*letters).strip() + " " + family
+    given = [rng.choice(parts["given"]) for _ in range(max(1, len(tokens) - 1) if rng.random() < 0.7 else 2)]
+    name = " ".join([*given, family])
+    roll = rng.random()
+    if roll < LOWER_WHOLE:
+        return name.lower()
+    if roll < LOWER_WHOLE + LOWER_FIRST:
+        return name[0].lower() + name[1:]
+    return name
+
+
+def with_swapped_names(record: dict, rng: random.Random, parts: dict[str, list[str]], copy: int) -> dict | None:
+    """A copy of a training record whose PERSON mentions are other names of the same shape (a surname alone
+    stays a surname alone, and follows its full name), some written in lower case as real minutes do; every
+    other span keeps its text and moves with the new offsets. None without PERSON spans or name parts."""
+    if not (parts["given"] and parts["family"]) or not any(s["label"] == "PERSON" for s in record["spans"]):
+        return None
+    text, families, renamed = record["text"], {}, {}
+    pieces, spans, position, shift = [], [], 0, 0
+    for span in sorted(record["spans"], key=lambda s: (s["start"], s["end"])):
+        if span["start"] < position:
+            continue  # overlapping spans do not occur in checked gold; keep the first
+        pieces.append(text[position : span["start"]])
+        original = text[span["start"] : span["end"]]
+        new = original
+        if span["label"] == "PERSON":
+            new = renamed.get(original) or _new_name(original, rng, parts, families)
+            renamed[original] = new
+        start = span["start"] + shift
+        pieces.append(new)
+        spans.append({**span, "start": start, "end": start + len(new), "text": new})
+        shift += len(new) - len(original)
+        position = span["end"]
+    pieces.append(text[position:])
+    meta = {**record["meta"], "doc_name": record["meta"]["doc_name"] + f"{NAME_SWAP_SUFFIX}{copy}"}
+    return {**record, "text": "".join(pieces), "spans": spans, "meta": meta}
 
 
 def write_docbins(nlp, records: list[dict], out: Path) -> dict[str, int]:
     """train/dev/test DocBins of written docs, plus one DocBin per seed for leave-one-out.
 
     Training DocBins (train, and each seed's for the folds that train on it) also get augmented copies
-    (`with_nbsp_names`); dev and test never do."""
+    (`with_nbsp_names`, `with_swapped_names`); dev and test never do."""
+    rng = random.Random(42)
+    parts = load_name_parts()
     bins: dict[str, DocBin] = {split: DocBin(store_user_data=True) for split in ("train", "dev", "test")}
     seeds: dict[str, DocBin] = {}
-    misaligned = augmented = 0
+    misaligned = augmented = renamed = 0
     for i, record in enumerate(records):
         doc, misaligned_here = record_to_doc(nlp, record)
         misaligned += misaligned_here
@@ -129,6 +203,11 @@ def write_docbins(nlp, records: list[dict], out: Path) -> dict[str, int]:
         if split in ("train", "loo") and i % NBSP_EVERY == 0 and (extra := with_nbsp_names(record)):
             target.add(record_to_doc(nlp, extra)[0])
             augmented += 1
+        if split in ("train", "loo"):
+            for copy in range(NAME_SWAP_COPIES):
+                if swapped := with_swapped_names(record, rng, parts, copy):
+                    target.add(record_to_doc(nlp, swapped)[0])
+                    renamed += 1
     counts = {}
     for name, docbin in bins.items():
         docbin.to_disk(out / f"{name}.spacy")
@@ -140,6 +219,7 @@ def write_docbins(nlp, records: list[dict], out: Path) -> dict[str, int]:
         docbin.to_disk(out / "seeds" / f"{name}.spacy")
     counts["seeds"] = len(seeds)
     counts["augmented_nbsp_copies"] = augmented
+    counts["augmented_renamed_copies"] = renamed
     counts["misaligned_spans"] = misaligned
     return counts
 

@@ -96,3 +96,23 @@ def compare_models(
         high = deltas[min(len(deltas) - 1, int((1 - tail) * len(deltas)))] if deltas else 0.0
         result.append(LabelComparison(label, support, _f1(old, label), _f1(new, label), round(low, 4), round(high, 4)))
     return result
+
+
+def f1_intervals(docs: list[Counts], labels=LABELS, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> dict:
+    """Per label (and micro), the bootstrap interval over documents of the pooled F1: how much the score
+    would move on another sample of documents like these."""
+    rng = random.Random(seed)
+    n = len(docs)
+    draws = [[rng.randrange(n) for _ in range(n)] for _ in range(samples)] if n else []
+    tail = (1 - CONFIDENCE) / 2
+    micro = [{"all": [sum(c[i] for c in d.values()) for i in range(3)]} for d in docs]
+    result = {}
+    for label, table in [*((label, docs) for label in labels), ("micro", micro)]:
+        key = "all" if label == "micro" else label
+        values = sorted(_f1([table[i] for i in draw], key) for draw in draws)
+        if values:
+            result[label] = [
+                round(values[int(tail * len(values))], 4),
+                round(values[int((1 - tail) * len(values)) - 1], 4),
+            ]
+    return result

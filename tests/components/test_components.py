@@ -50,6 +50,8 @@ def relation_records() -> list[dict]:
 # factory -> the pipe names of a suitable pipeline that ends with it
 PIPELINES = {
     "minutes_sections": ["minutes_sections"],
+    "minutes_titles": ["minutes_sections", "entity_ruler", "minutes_titles"],
+    "minutes_not_figures": ["minutes_sections", "entity_ruler", "minutes_not_figures"],
     "minutes_normalise": ["minutes_sections", "entity_ruler", "minutes_normalise"],
     "minutes_relations": ["minutes_sections", "entity_ruler", "minutes_normalise", "minutes_relations"],
 }
@@ -110,7 +112,12 @@ def test_shipped_pipeline_meets_every_requirement():
     from pipeline.nlp import load_nlp
 
     nlp = load_nlp(MODEL)
-    assert nlp.pipe_names == ["minutes_sections", "tok2vec", "ner", "minutes_normalise", "minutes_relations"]
+    assert nlp.pipe_names == [
+        "minutes_sections",
+        *("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"),  # the pretrained base, frozen
+        "ner",
+        *("minutes_titles", "minutes_not_figures", "minutes_normalise", "minutes_relations"),
+    ]
     assert problems(nlp) == {}
 
 

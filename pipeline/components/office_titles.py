@@ -1,0 +1,181 @@
+"""`minutes_titles`: office titles and name affixes after the NER, by the closed lists in `pipeline/patterns/`.
+
+Office titles before a name are ROLEs and honorifics and post-nominals are outside a PERSON
+(annotations/GUIDELINES.md). Both are closed classes, listed as data (`office_titles.jsonl`,
+`name_affixes.jsonl`), while the NER learns them from examples and, on names it has not seen, sometimes
+runs a title into the name (`County Councillor Mattis` as one ROLE or PERSON) or keeps `OBE`. This
+component makes the convention hold whatever the NER did:
+
+- an entity that starts with an office title followed by a name (its first word not a function word:
+  `Mayor of London` stays) becomes ROLE (the title) + PERSON (the name);
+- a PERSON directly after an unmarked office title gets the title as a ROLE;
+- honorifics at the start of a PERSON and post-nominals at its end are trimmed off (spaces too);
+- a name the NER left untagged right after an office title (`Councillor Lindqvist`: capitalised words or
+  initials, at most four) is a PERSON.
+
+Reads and writes `doc.ents`; no weights; the lists are read when the component is created.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..facts.titles import title_forms
+from ..rules import NAME_AFFIX_RULES, load_rule_file
+
+SPLIT_LABELS = ("PERSON", "ROLE", "ORG")
+_SPACE = " \t\u00a0"
+
+
+def load_name_affixes(path=None) -> dict[str, frozenset[str]]:
+    """{"honorific": words, "post_nominal": words} from `name_affixes.jsonl`."""
+    records = load_rule_file(NAME_AFFIX_RULES, _affix_rule, path)
+    affixes: dict[str, set[str]] = {"honorific": set(), "post_nominal": set()}
+    for rule in records:
+        affixes[rule.kind] |= set(rule.words)
+    return {kind: frozenset(words) for kind, words in affixes.items()}
+
+
+class _AffixRule:
+    def __init__(self, id: str, kind: str, words: list[str]):
+        self.id, self.kind, self.words = id, kind, words
+
+
+def _affix_rule(record, where, index):
+    values = NAME_AFFIX_RULES.check(record, where)
+    if not all(isinstance(word, str) and word.strip() == word and word for word in values["words"]):
+        from ..rules import RuleError, rule_label
+
+        raise RuleError(f"{rule_label(where, values['id'])}: 'words' must be non-empty strings without spaces")
+    return _AffixRule(values["id"], values["kind"], values["words"])
+
+
+MAX_NAME_WORDS = 4
+NAME_PARTICLES = frozenset(
+    {"de", "da", "di", "dos", "du", "van", "von", "der", "den", "ter", "le", "la", "al", "el", "bin", "ap", "ab"}
+)
+
+
+def _name_word(token) -> bool:
+    """A word that can be part of a name after a title: capitalised (`Lindqvist`, `O'Neill`, `Kerr-Menzies`)
+    or an initial (`J`, `J.P.`); never a function word, a number or a word in capitals of a heading."""
+    text = token.text
+    if token.is_stop or token.like_num or token.is_punct or token.is_space:
+        return False
+    return (text[:1].isupper() and not text.isupper()) or bool(re.fullmatch(r"(?:[A-Z]\.?){1,3}", text))
+
+
+def _strip_space(doc: Doc, span: Span) -> Span | None:
+    start, end = span.start, span.end
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if end <= start:
+        return None
+    return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label_)
+
+
+class OfficeTitles:
+    """The `minutes_titles` component (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        forms, _ = title_forms()
+        self.forms = sorted(forms, key=len, reverse=True)
+        self.affixes = load_name_affixes()
+        alternation = "|".join(re.escape(form) for form in self.forms)
+        self.title_at_end = re.compile(rf"(?<![\w.'’-])({alternation})[{_SPACE}]+$")
+        self.title_before_word = re.compile(rf"(?<![\w.'’-])({alternation})[{_SPACE}]+(\w)")
+
+    def _leading_title(self, text: str) -> str | None:
+        for form in self.forms:
+            if len(text) > len(form) + 1 and text.startswith(form) and text[len(form)] in _SPACE:
+                return form
+        return None
+
+    def _trim_person(self, doc: Doc, span: Span) -> Span | None:
+        start, end = span.start, span.end
+        while end - start > 1 and doc[start].text in self.affixes["honorific"]:
+            start += 1
+        while end - start > 1 and doc[end - 1].text in self.affixes["post_nominal"]:
+            end -= 1
+        return Span(doc, start, end, label="PERSON") if end > start else None
+
+    def _split(self, doc: Doc, ent: Span) -> list[Span]:
+        form = self._leading_title(ent.text)
+        if not form:
+            return [ent]
+        title = doc.char_span(ent.start_char, ent.start_char + len(form), label="ROLE")
+        if title is None or title.end >= ent.end:
+            return [ent]
+        first = doc[title.end]
+        if first.is_stop or first.is_punct or not (first.is_alpha or first.text[:1].isupper()):
+            return [ent]  # "Mayor of London", "Councillor (Chair)": not a title before a name
+        person = self._trim_person(doc, Span(doc, title.end, ent.end, label="PERSON"))
+        return [title, person] if person is not None else [ent]
+
+    def _names_after_titles(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """A name the NER left untagged right after an office title (`Councillor Lindqvist (Chair)`): the run
+        of capitalised words and initials after the title, up to four, on the title's line."""
+        tagged = {i for e in ents for i in range(e.start, e.end)}
+        found = []
+        for match in self.title_before_word.finditer(doc.text):
+            token_start = doc.char_span(match.start(2), match.end(2), alignment_mode="expand")
+            if token_start is None or token_start.start in tagged:
+                continue
+            end = token_start.start
+            while end < len(doc) and end - token_start.start < MAX_NAME_WORDS and end not in tagged:
+                token = doc[end]
+                if not (_name_word(token) or (end > token_start.start and token.text in NAME_PARTICLES)):
+                    break
+                end += 1
+            while end > token_start.start and doc[end - 1].text in NAME_PARTICLES:
+                end -= 1
+            if end > token_start.start:
+                person = self._trim_person(doc, Span(doc, token_start.start, end, label="PERSON"))
+                if person is not None:
+                    found.append(person)
+                    tagged.update(range(person.start, person.end))
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not doc.ents:
+            return doc
+        ents: list[Span] = []
+        for ent in doc.ents:
+            if ent.label_ in SPLIT_LABELS:
+                parts = self._split(doc, ent)
+            else:
+                parts = [ent]
+            for part in parts:
+                if part.label_ == "PERSON":
+                    part = self._trim_person(doc, part) or part
+                ents.append(part)
+        ents = [trimmed for ent in ents if (trimmed := _strip_space(doc, ent)) is not None]
+        ents += self._names_after_titles(doc, ents)
+        covered = [(e.start_char, e.end_char) for e in ents]
+        for person in [e for e in ents if e.label_ == "PERSON"]:
+            before = doc.text[max(0, person.start_char - 40) : person.start_char]
+            match = self.title_at_end.search(before)
+            if not match:
+                continue
+            start = person.start_char - len(before) + match.start(1)
+            end = start + len(match.group(1))
+            if any(a < end and start < b for a, b in covered):
+                continue
+            title = doc.char_span(start, end, label="ROLE")
+            if title is not None:
+                ents.append(title)
+                covered.append((start, end))
+        doc.ents = sorted(filter_spans(ents), key=lambda span: span.start)
+        return doc
+
+
+@Language.factory("minutes_titles", default_config={}, requires=["doc.ents"], assigns=["doc.ents"])
+def make_office_titles(nlp: Language, name: str) -> OfficeTitles:
+    return OfficeTitles(nlp, name)
