@@ -54,7 +54,26 @@ def test_the_training_name_pool_shares_no_name_part_with_the_names_test():
         }
     parts = load_name_parts()
     pool = {w.lower() for part in parts["given"] + parts["family"] for w in re.split(r"[ \-]", part)}
-    particles = {"", "de", "la", "van", "der", "ter", "von", "al", "el", "bin", "abu", "dos", "da", "di", "o", "mac", "ap", "ní"}
+    particles = {
+        "",
+        "de",
+        "la",
+        "van",
+        "der",
+        "ter",
+        "von",
+        "al",
+        "el",
+        "bin",
+        "abu",
+        "dos",
+        "da",
+        "di",
+        "o",
+        "mac",
+        "ap",
+        "ní",
+    }
     assert not (pool & evaluation) - particles
 
 
