@@ -19,13 +19,14 @@ Reads and writes `doc.ents`; no weights; the lists are read when the component i
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..facts.titles import title_forms
-from ..rules import NAME_AFFIX_RULES, load_rule_file
+from ..rules import NAME_AFFIX_RULES, RuleError, load_rule_file, rule_label
 
 SPLIT_LABELS = ("PERSON", "ROLE", "ORG")
 _SPACE = " \t\u00a0"
@@ -40,18 +41,18 @@ def load_name_affixes(path=None) -> dict[str, frozenset[str]]:
     return {kind: frozenset(words) for kind, words in affixes.items()}
 
 
+@dataclass(frozen=True)
 class _AffixRule:
-    def __init__(self, id: str, kind: str, words: list[str]):
-        self.id, self.kind, self.words = id, kind, words
+    id: str
+    kind: str
+    words: tuple[str, ...]
 
 
 def _affix_rule(record, where, index):
     values = NAME_AFFIX_RULES.check(record, where)
     if not all(isinstance(word, str) and word.strip() == word and word for word in values["words"]):
-        from ..rules import RuleError, rule_label
-
         raise RuleError(f"{rule_label(where, values['id'])}: 'words' must be non-empty strings without spaces")
-    return _AffixRule(values["id"], values["kind"], values["words"])
+    return _AffixRule(values["id"], values["kind"], tuple(values["words"]))
 
 
 MAX_NAME_WORDS = 4
