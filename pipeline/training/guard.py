@@ -10,7 +10,9 @@ score moves by one mention is noise, not a regression. Pure functions: no spaCy,
 from __future__ import annotations
 
 import json
+import math
 import random
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +24,34 @@ BOOTSTRAP_SAMPLES = 2000
 CONFIDENCE = 0.95
 
 
+# lower 5% points of the chi-square distribution by degrees of freedom: with few seeds the sample sd is
+# itself uncertain, so the tolerance uses the 95% upper confidence bound of sigma, s * sqrt(df / chi2)
+_CHI2_LOWER_5 = {1: 0.00393, 2: 0.103, 3: 0.352, 4: 0.711, 5: 1.145, 6: 1.635, 7: 2.167, 8: 2.733, 9: 3.325}
+
+
 def training_noise(path: Path) -> dict[str, float]:
-    """Per-label F1 spread (max - min) across training seeds, measured by `minutes noise` (0 when not measured)."""
+    """Per-label tolerance for training-seed noise, from `minutes noise` (0 when not measured).
+
+    Current and candidate are two independent trainings, so their F1 difference has sd sqrt(2)*sigma, where
+    sigma is the seed-to-seed sd on the fixed split. The tolerance is the two-sided 95% bound of that
+    difference, 1.96*sqrt(2)*sigma, with sigma at the 95% upper confidence bound from the seeds measured
+    (a handful of seeds understates it), and never less than the observed spread (max - min).
+    """
     if not path.is_file():
         return {}
-    return {label: float(spread) for label, spread in json.loads(path.read_text(encoding="utf-8"))["spread"].items()}
+    measured = json.loads(path.read_text(encoding="utf-8"))
+    return {label: seed_tolerance(measured, label) for label in measured["spread"]}
+
+
+def seed_tolerance(measured: dict, label: str) -> float:
+    """The drop one label may show between two trainings that differ only by chance (see training_noise)."""
+    spread = float(measured["spread"][label])
+    scores = [f1[label] for f1 in measured.get("per_seed_f1", {}).values() if label in f1]
+    if len(scores) < 2:
+        return spread
+    df = len(scores) - 1
+    sigma = statistics.stdev(scores) * math.sqrt(df / _CHI2_LOWER_5.get(df, df * 0.6))
+    return round(max(spread, 1.96 * math.sqrt(2) * sigma), 4)
 
 
 def regressions(comparisons: list[LabelComparison], noise: dict[str, float]) -> list[LabelComparison]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..nlp import load_nlp
 from ..paths import BUILD, CONFIGS, MODELS
+from .guard import seed_tolerance
 from .scoring import LABELS, load_split_records, score_ner
 from .train import merge_docbins, train_candidate
 
@@ -40,6 +41,7 @@ def measure_training_noise(model: str = "cnn", seeds: tuple[int, ...] = (1, 2, 3
         "per_seed_f1": per_seed,
         "spread": spread,
     }
+    result["tolerance"] = {label: seed_tolerance(result, label) for label in LABELS}
     out = CONFIGS / f"{model}.noise.json"
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return result

@@ -6,8 +6,8 @@
 2. score it per label on the fixed held-out `test` split;
 3. regression guard (guard.py): the current model is scored on the same documents; a label is a regression when a
    paired bootstrap over documents puts the whole interval of the F1 change below zero and the drop exceeds the
-   training-seed spread measured in pipeline/configs/<model>.noise.json. Then the current model stays, the
-   candidate is kept with a REFUSED note in models/.candidates/<model>/ (exit 3) unless --force;
+   training-seed tolerance (guard.training_noise) from pipeline/configs/<model>.noise.json. Then the current
+   model stays, the candidate is kept with a REFUSED note in models/.candidates/<model>/ (exit 3) unless --force;
 4. otherwise assemble the final pipeline (sections splitter + NER + normalise + relations) and swap it
    into models/<model>/ atomically, with scores.json.
 """
@@ -223,6 +223,8 @@ def train_model(model: str = "cnn", build: Path = BUILD, force: bool = False) ->
         fallen = regressions(comparisons, noise)
         print("current -> candidate, paired bootstrap over the fixed split's documents:")
         print(comparison_table(comparisons))
+        if noise:
+            print("training-seed tolerance: " + ", ".join(f"{label} {value:.3f}" for label, value in noise.items()))
         scores["guard"] = [c.__dict__ for c in comparisons]
     if fallen and not force:
         message = (

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
 
-from pipeline.training.guard import compare_models, document_counts, regressions
+from pipeline.training.guard import compare_models, document_counts, regressions, seed_tolerance, training_noise
 
 
 def _documents(n_docs: int, persons: int, recall: float, seed: int) -> list[dict]:
@@ -56,3 +57,17 @@ def test_a_drop_within_the_training_seed_spread_is_accepted():
     comparisons = compare_models(old, new)
     drop = next(c.old_f1 - c.new_f1 for c in comparisons if c.label == "PERSON")
     assert not regressions(comparisons, {"PERSON": drop + 0.01})
+
+
+def test_seed_tolerance_is_the_bound_of_a_difference_of_two_trainings(tmp_path):
+    measured = {
+        "per_seed_f1": {"1": {"ROLE": 0.90}, "2": {"ROLE": 0.92}, "3": {"ROLE": 0.94}, "4": {"ROLE": 0.92}},
+        "spread": {"ROLE": 0.04},
+    }
+    path = tmp_path / "cnn.noise.json"
+    path.write_text(json.dumps(measured), encoding="utf-8")
+    # sd of the four seeds is 0.0163, its 95% upper bound 0.0163*sqrt(3/0.352) = 0.0477; two independent
+    # trainings differ by up to 1.96*sqrt(2)*0.0477 = 0.132
+    assert training_noise(path) == {"ROLE": 0.1321}
+    assert seed_tolerance({"per_seed_f1": {"1": {"ROLE": 0.9}}, "spread": {"ROLE": 0.01}}, "ROLE") == 0.01
+    assert training_noise(tmp_path / "missing.json") == {}
