@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from .nlp import refused_candidate_note
-from .paths import BUILD
+from .paths import BUILD, MODELS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract tables from UK committee minutes.")
 
@@ -34,9 +34,22 @@ def extract(
     doc_seconds: float = typer.Option(
         600, "--doc-seconds", min=0, help="Time limit per file's ingest and per document's NLP (0: none)."
     ),
+    manifest: Path | None = typer.Option(
+        None,
+        "--manifest",
+        help="CSV or JSON: path, url, council, committee, meeting_date per file (default: manifest.csv or "
+        "manifest.json at the corpus root).",
+    ),
+    council: str | None = typer.Option(
+        None, "--council", help="Council of every document, unless the manifest names another."
+    ),
+    council_from_folder: bool = typer.Option(
+        False, "--council-from-folder", help="corpus/<council folder>/...: the top-level folder names the council."
+    ),
 ) -> None:
     """Run the pipeline over CORPUS and write the tables to --out."""
     from .engine import ExtractSettings, run_extract
+    from .ingest.given import MetadataError, MetadataOptions
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     if not corpus.is_dir():
@@ -47,16 +60,21 @@ def extract(
         model = None
     if model is not None and (note := refused_candidate_note(model)):
         typer.echo(note, err=True)
-    summary = run_extract(
-        corpus,
-        out,
-        str(model) if model else None,
-        workers=workers,
-        engine=engine,
-        scheduler=scheduler,
-        settings=ExtractSettings(batch_files=batch_files, doc_seconds=doc_seconds),
-        progress=progress,
-    )
+    try:
+        summary = run_extract(
+            corpus,
+            out,
+            str(model) if model else None,
+            workers=workers,
+            engine=engine,
+            scheduler=scheduler,
+            settings=ExtractSettings(batch_files=batch_files, doc_seconds=doc_seconds),
+            progress=progress,
+            metadata=MetadataOptions(manifest, council, council_from_folder),
+        )
+    except MetadataError as exc:  # a bad manifest or option: one line per problem, nothing was written
+        typer.echo("\n".join(f"error: {line}" for line in str(exc).splitlines()), err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"done: {summary.line()} -> {out}")
     # the exit status covers the whole corpus, also files that failed in an earlier run and were skipped now
     import pyarrow.dataset as ds
@@ -107,6 +125,33 @@ def noise(
 
     result = measure_training_noise(model, tuple(seeds))
     typer.echo("F1 spread across seeds: " + ", ".join(f"{k} {v:.3f}" for k, v in result["spread"].items()))
+
+
+@app.command()
+def phenomena(
+    model: Path = typer.Option(MODELS / "cnn", "--model", help="Model folder (rules only when it has no NER)."),
+    out: Path | None = typer.Option(None, "--out", help="Also write the scores as JSON here."),
+    failures: bool = typer.Option(False, "--failures", help="Print why each failing variant fails."),
+    write_floors: bool = typer.Option(
+        False, "--write-floors", help="Record these scores as the floors the tests hold (floors.json)."
+    ),
+) -> None:
+    """Score the phenomena fixtures (tests/fixtures/phenomena): variants passed per phenomenon, checks per kind."""
+    import json
+
+    from .nlp import load_nlp
+    from .training.phenomena import FIXTURES, floors_of, score_phenomena, summary_lines
+
+    scores = score_phenomena(load_nlp(model if (model / "meta.json").is_file() else None))
+    typer.echo("\n".join(summary_lines(scores)))
+    if failures:
+        for number, item in scores["per_phenomenon"].items():
+            for variant, why in item["failures"].items():
+                typer.echo(f"{number} {variant}: " + " | ".join(why))
+    if out:
+        out.write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
+    if write_floors:
+        (FIXTURES / "floors.json").write_text(json.dumps(floors_of(scores), indent=1) + "\n", encoding="utf-8")
 
 
 @app.command()

@@ -1,11 +1,15 @@
 """People across the corpus: a stable person_id, aliases, first/last meeting seen, and role history.
 
-Merge rule (conservative, within one council only — people are never merged across councils):
+Merge rule (conservative, within one scope only — people are never merged across councils):
 1. the same canonical name (casefolded) is the same person;
 2. a short form ("B Dawson", "Dawson") joins a full name ("Bernard Dawson") only when exactly one full
-   name in that council has that surname and first initial; otherwise it stays a person of its own.
-person_id = first 12 hex digits of sha256("<council>|<chosen name casefolded>"): stable across runs
-while the chosen (fullest) name stays the same.
+   name in that scope has that surname and first initial; otherwise it stays a person of its own.
+The scope is the document's council when it is known (from a manifest, --council, the council's folder or
+the header), else the document's source file ("file:<first 16 hex digits of its SHA-256>", the doc_id's
+prefix): two documents of unknown council are not assumed to be one council, but the meetings printed in
+one file are one publisher's.
+person_id = first 12 hex digits of sha256("<scope>|<chosen name casefolded>"): stable across runs
+while the chosen (fullest) name and the scope stay the same.
 
 At the end of each run this rebuilds `people` and `role_history` and fills `attendance.person_id`
 (rewriting each attendance part atomically).
@@ -32,8 +36,13 @@ def _read(out: Path, table: str, columns: list[str]) -> pd.DataFrame:
     return df.astype(object).where(df.notna(), None)
 
 
-def person_id(council: str | None, name: str) -> str:
-    return hashlib.sha256(f"{council or ''}|{name.casefold()}".encode()).hexdigest()[:12]
+def person_id(scope: str | None, name: str) -> str:
+    return hashlib.sha256(f"{scope or ''}|{name.casefold()}".encode()).hexdigest()[:12]
+
+
+def merge_scope(council: str | None, doc_id: str) -> str:
+    """Where a document's people are merged: its council, or its source file when the council is unknown."""
+    return council if council else f"file:{doc_id.rsplit('-', 1)[0]}"
 
 
 def _is_short(name: str) -> bool:
@@ -41,10 +50,10 @@ def _is_short(name: str) -> bool:
     return len(parts) == 1 or all(len(p) == 1 for p in parts[:-1])
 
 
-def resolve_names(names_by_council: dict[str | None, set[str]]) -> dict[tuple[str | None, str], str]:
-    """(council, name) -> chosen name for the merged person."""
+def resolve_names(names_by_scope: dict[str | None, set[str]]) -> dict[tuple[str | None, str], str]:
+    """(scope, name) -> chosen name for the merged person."""
     chosen = {}
-    for council, names in names_by_council.items():
+    for scope, names in names_by_scope.items():
         full = [n for n in names if not _is_short(n)]
         for n in names:
             target = n
@@ -59,7 +68,7 @@ def resolve_names(names_by_council: dict[str | None, set[str]]) -> dict[tuple[st
                 }
                 if len(fits) == 1:
                     target = fits.pop()
-            chosen[(council, n)] = target
+            chosen[(scope, n)] = target
     return chosen
 
 
@@ -89,11 +98,14 @@ def build_people(out: str | Path) -> tuple[list[dict], list[dict]]:
                 )
             )
 
-    names_by_council: dict[str | None, set[str]] = defaultdict(set)
+    def scope_of(doc_id: str) -> str:
+        return merge_scope(meta.get(doc_id, {}).get("council"), doc_id)
+
+    names_by_scope: dict[str | None, set[str]] = defaultdict(set)
     for doc_id, person, _, _ in stated:
         if person:
-            names_by_council[meta.get(doc_id, {}).get("council")].add(person)
-    chosen = resolve_names(names_by_council)
+            names_by_scope[scope_of(doc_id)].add(person)
+    chosen = resolve_names(names_by_scope)
 
     people: dict[str, dict] = {}
     history = set()
@@ -101,9 +113,9 @@ def build_people(out: str | Path) -> tuple[list[dict], list[dict]]:
         if not person:
             continue
         m = meta.get(doc_id, {})
-        council = m.get("council")
-        name = chosen[(council, person)]
-        pid = person_id(council, name)
+        council, scope = m.get("council"), scope_of(doc_id)
+        name = chosen[(scope, person)]
+        pid = person_id(scope, name)
         date = m.get("meeting_date")
         date = None if pd.isna(date) else date
         p = people.setdefault(
@@ -146,8 +158,8 @@ def _fill_attendance_ids(out: Path, meta: dict, chosen: dict) -> None:
         rows = table.to_pylist()
         changed = False
         for r in rows:
-            council = meta.get(r["doc_id"], {}).get("council")
-            pid = person_id(council, chosen.get((council, r["person"]), r["person"]))
+            scope = merge_scope(meta.get(r["doc_id"], {}).get("council"), r["doc_id"])
+            pid = person_id(scope, chosen.get((scope, r["person"]), r["person"]))
             if r.get("person_id") != pid:
                 r["person_id"], changed = pid, True
         if changed:

@@ -496,6 +496,58 @@ NAME_AFFIX_RULES = RuleSchema(
     pattern_flags=0,
 )
 
+ATTENDANCE_STATUSES = ("chair", "substitute", "apologies", "present", "in_attendance")
+CUE_EFFECTS = (*ATTENDANCE_STATUSES, "none", "defer")
+
+ATTENDANCE_CUE_RULES = RuleSchema(
+    "Attendance cues",
+    "attendance_cues.jsonl",
+    "One JSON object per line: words in a sentence that say what the people it covers did at this meeting "
+    "(`apologies were received from`, `replaced`, `on behalf of`, `in the Chair`) or that they did not attend "
+    "it at all (`has replaced` a member, `the appointment of`, `Contact:`). Read by `pipeline/facts/cues.py`. A "
+    "cue governs the names in its scope: a name's governing cue is the nearest cue above it in the dependency "
+    "parse (prose), else the nearest cue before it in the sentence or the list it introduces. Names before the "
+    "cue get `before`, names after it `after`: an attendance status, `none` (this mention is not attendance) "
+    "or `defer` (the cue says nothing about them: an enclosing cue, the list they sit in or the classifier "
+    "decides). Matched case-insensitively.",
+    (
+        Field("id", _STR, "Unique name, used in errors and in `attendance.evidence` (`cue:<id>`).", required=True),
+        Field("pattern", _STR, "Python regular expression searched in each sentence.", required=True),
+        Field("before", _STR, "What the names before the cue are.", "defer", choices=CUE_EFFECTS),
+        Field("after", _STR, "What the names after the cue are.", "defer", choices=CUE_EFFECTS),
+        Field(
+            "before_alone",
+            _STR_OR_NULL,
+            "`before` when no name follows the cue (`A attended on behalf of the Trust`: in_attendance, "
+            "not a substitute).",
+            choices=(*CUE_EFFECTS, None),
+        ),
+        Field(
+            "before_non_members",
+            _STR_OR_NULL,
+            "`before` when neither the name nor the names after the cue carry an elected member's office title "
+            "(`Dr A attended on behalf of B, Director of Public Health`: an officer deputy is in attendance; "
+            "`Councillor A on behalf of Councillor B`: a substitute).",
+            choices=(*CUE_EFFECTS, None),
+        ),
+        Field("requires", _STR_OR_NULL, "The cue applies only when the sentence also matches this expression."),
+        Field("unless", _STR_OR_NULL, "The cue does not apply when the sentence matches this expression."),
+        Field("priority", _INT, "Of two overlapping cues the higher priority wins (then the longer match).", 0),
+        Field(
+            "scope",
+            _STR,
+            "`sentence`: the cue covers names in its sentence (and a list it introduces); `line`: only names on "
+            "its own line (a labelled table row, a status column).",
+            "sentence",
+            choices=("sentence", "line"),
+        ),
+        Field("example", _STR, "A sentence the cue applies to, for readers; checked by the tests.", required=True),
+        _COMMENT,
+    ),
+    type_key="",
+    pattern_flags=re.IGNORECASE,
+)
+
 SCHEMAS: tuple[RuleSchema, ...] = (
     SECTION_RULES,
     MEETING_RULES,
@@ -503,4 +555,5 @@ SCHEMAS: tuple[RuleSchema, ...] = (
     OFFICE_TITLE_RULES,
     NAME_AFFIX_RULES,
     NOT_FIGURE_RULES,
+    ATTENDANCE_CUE_RULES,
 )

@@ -10,7 +10,15 @@ from ..export.schema import TABLES
 # columns that take few distinct values: pandas categories save memory and sort in a sensible order.
 # A list fixes the order (values not in it are appended, never dropped); None: sorted values seen.
 CATEGORIES = {
-    "documents": {"format": None, "council": None, "committee": None},
+    "documents": {
+        "format": None,
+        "council": None,
+        "committee": None,
+        **{
+            f"{name}_source": ["manifest", "option", "folder", "text"]
+            for name in ("council", "committee", "meeting_date")
+        },
+    },
     "sections": {"kind": None},
     "entities": {"label": ["PERSON", "ROLE", "ORG", "DATE", "METRIC"]},
     "relations": {"label": ["HAS_ROLE", "AFFILIATED_WITH", "ROLE_IN_ORG"], "evidence": None},

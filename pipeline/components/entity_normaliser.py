@@ -1,7 +1,9 @@
 """`minutes_normalise`: normalised forms for every entity and attributes for every METRIC.
 
-Reads `doc.ents`, `doc._.meeting` (the meeting date dates relative periods) and `doc._.sections` (a metric's
-indicator and period are looked for within its top-level section). Writes `doc._.norms` (one dict per
+Reads `doc.ents`, the dependency parse when the pipeline has one (what a figure in prose measures),
+`doc._.meeting` (the meeting date dates relative periods) and `doc._.sections` (a metric's indicator and
+period are looked for within its top-level section). A figure the parse links to nothing ("compared with
+1,377 at 31 March 2022") measures what the figure before it in its sentence measures. Writes `doc._.norms` (one dict per
 entity: start_char, end_char, label, norm) and `doc._.metrics` (one dict per METRIC: value, unit, per,
 approximate, indicator and its offsets, period as ISO, the compared figure). Pure functions do the work
 (`pipeline.normalise`, `pipeline.facts.metrics`); this component only wires them to the Doc. It has no
@@ -16,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import _extensions  # noqa: F401  (registers Doc extensions)
+from ..facts.indicators import parse_indicator
 from ..facts.metrics import find_comparisons, metric_attributes
 from ..normalise import dates, names, numbers, orgs, roles
 from ..text import sentence_bounds
@@ -38,6 +41,21 @@ def top_section_bounds(doc: Doc, offset: int) -> tuple[int, int] | None:
     return None
 
 
+def parsed_indicators(doc: Doc, metrics: list) -> dict[tuple[int, int], tuple[int, int]]:
+    """What each METRIC measures by the parse; a figure the parse links to nothing takes its sentence's previous one."""
+    if not doc.has_annotation("DEP"):
+        return {}
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    previous: dict[int, tuple[int, int]] = {}  # sentence start -> the last indicator found in it
+    for ent in metrics:
+        sentence = ent.sent.start
+        span = parse_indicator(ent) or previous.get(sentence)
+        if span:
+            out[(ent.start_char, ent.end_char)] = span
+            previous[sentence] = span
+    return out
+
+
 class EntityNormaliser:
     """The `minutes_normalise` component (see the module docstring)."""
 
@@ -45,7 +63,9 @@ class EntityNormaliser:
         self.name = name
         self.context_chars = context_chars
 
-    def metric_row(self, doc: Doc, ent, reference: dt.date | None, date_spans, comparisons) -> tuple[dict, str | None]:
+    def metric_row(
+        self, doc: Doc, ent, reference: dt.date | None, date_spans, comparisons, parsed_indicator=None
+    ) -> tuple[dict, str | None]:
         """The `doc._.metrics` dict for one METRIC entity, and its norm (the value as text, or None)."""
         text, start, end = doc.text, ent.start_char, ent.end_char
         before = text[max(0, start - self.context_chars) : start]
@@ -53,7 +73,7 @@ class EntityNormaliser:
         parsed = numbers.parse_metric(ent.text, before, after)
         sentence = sentence_bounds(text, start, end)
         attributes = metric_attributes(
-            text, (start, end), sentence, date_spans, top_section_bounds(doc, start), comparisons
+            text, (start, end), sentence, date_spans, top_section_bounds(doc, start), comparisons, parsed_indicator
         )
         period = dates.normalise_date(attributes.period_text, reference) if attributes.period_text else None
         if period is None and reference is not None:
@@ -81,6 +101,7 @@ class EntityNormaliser:
         date_spans = [(ent.start_char, ent.end_char) for ent in ents if ent.label_ == "DATE"]
         metric_spans = [(ent.start_char, ent.end_char) for ent in ents if ent.label_ == "METRIC"]
         comparisons = find_comparisons(text, metric_spans)
+        parsed = parsed_indicators(doc, [ent for ent in ents if ent.label_ == "METRIC"])
         norms, metrics = [], []
         for ent in ents:
             label = ent.label_
@@ -94,7 +115,9 @@ class EntityNormaliser:
             elif label == "DATE":
                 norm = dates.normalise_date(ent.text, reference)
             elif label == "METRIC":
-                row, norm = self.metric_row(doc, ent, reference, date_spans, comparisons)
+                row, norm = self.metric_row(
+                    doc, ent, reference, date_spans, comparisons, parsed.get((ent.start_char, ent.end_char))
+                )
                 if row["value"] is not None:  # a METRIC mention that states no figure is an entity, not a metrics row
                     metrics.append(row)
             norms.append({"start_char": ent.start_char, "end_char": ent.end_char, "label": label, "norm": norm})

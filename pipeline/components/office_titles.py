@@ -11,7 +11,12 @@ component makes the convention hold whatever the NER did:
 - a PERSON directly after an unmarked office title gets the title as a ROLE;
 - honorifics at the start of a PERSON and post-nominals at its end are trimmed off (spaces too);
 - a name the NER left untagged right after an office title (`Councillor Lindqvist`: capitalised words or
-  initials, at most four) is a PERSON.
+  initials, at most four) is a PERSON;
+- a name the NER cut at a surname particle (`Rhodri ap` + `Gwilym`) runs on over the capitalised words after
+  the particle; a given name at a line end joins the surname that starts the next line (`Agnieszka` /
+  `Nowak-Brennan`, minutes printed with hard line breaks); two PERSONs with one space between are one name
+  (`Farid` `Uddin Chowdhury`); a PERSON that runs over a spaced dash ends before it (`Ann Hale - Anyshire
+  Council`).
 
 Reads and writes `doc.ents`; no weights; the lists are read when the component is created.
 """
@@ -56,6 +61,7 @@ def _affix_rule(record, where, index):
 
 
 MAX_NAME_WORDS = 4
+_SPACED_DASH = re.compile(r"[ \t\u00a0]+[-–—][ \t\u00a0]+")  # never inside a name: "Name - Organisation"
 NAME_PARTICLES = frozenset(
     {"de", "da", "di", "dos", "du", "van", "von", "der", "den", "ter", "le", "la", "al", "el", "bin", "ap", "ab"}
 )
@@ -144,6 +150,33 @@ class OfficeTitles:
                     tagged.update(range(person.start, person.end))
         return found
 
+    def _repair_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Names cut at a particle or at a line break, joined again (see the module docstring)."""
+        tagged = {i for e in ents for i in range(e.start, e.end)}
+        out: list[Span] = []
+        for ent in ents:
+            if ent.label_ == "PERSON" and doc[ent.end - 1].text in NAME_PARTICLES:
+                end = ent.end
+                while end < len(doc) and end not in tagged and _name_word(doc[end]) and end - ent.start < 6:
+                    end += 1
+                if end > ent.end:
+                    ent = Span(doc, ent.start, end, label="PERSON")
+            if ent.label_ == "PERSON" and (dash := _SPACED_DASH.search(ent.text)):
+                cut = doc.char_span(ent.start_char, ent.start_char + dash.start(), label="PERSON")
+                ent = cut if cut is not None else ent  # "Ayşe Demir - Stoke-on-Trent City Council"
+            previous = out[-1] if out else None
+            gap = doc.text[previous.end_char : ent.start_char] if previous is not None else ""
+            if (
+                previous is not None
+                and previous.label_ == ent.label_ == "PERSON"
+                and previous.text[:1].isupper()
+                and (gap.strip(_SPACE) == "\n" and len(previous) == 1 or gap in (" ", "\u00a0"))
+            ):
+                out[-1] = Span(doc, previous.start, ent.end, label="PERSON")
+                continue
+            out.append(ent)
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
         if not doc.ents:
             return doc
@@ -158,6 +191,7 @@ class OfficeTitles:
                     part = self._trim_person(doc, part) or part
                 ents.append(part)
         ents = [trimmed for ent in ents if (trimmed := _strip_space(doc, ent)) is not None]
+        ents = self._repair_names(doc, sorted(ents, key=lambda span: span.start))
         ents += self._names_after_titles(doc, ents)
         covered = [(e.start_char, e.end_char) for e in ents]
         for person in [e for e in ents if e.label_ == "PERSON"]:

@@ -1,7 +1,8 @@
 """`minutes_relations`: relations between entity mentions, then attendance per person.
 
 Reads `doc.ents`, `doc._.norms` (a person's role and organisation are shown normalised) and
-`doc._.sections` (attendance lists). Writes `doc._.relations` (dicts: label, head [start, end],
+`doc._.sections` (attendance lists), and the dependency parse when the pipeline has one (the scope of
+attendance cues). Writes `doc._.relations` (dicts: label, head [start, end],
 tail [start, end], score, evidence) and `doc._.attendance` (dicts: person, status, role, org,
 entity [start, end], evidence). Layout rules decide where they fire; a trained pair classifier
 decides the other candidate pairs (see `pipeline.facts.relations`).
@@ -24,7 +25,8 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 from .. import _extensions  # noqa: F401  (registers Doc extensions)
-from ..facts.attendance import Mention, attendance_rows
+from ..facts.attendance import Mention, attendance_rows, gold_attendance_samples
+from ..facts.attendance_model import AttendanceClassifier
 from ..facts.relations import (
     MAX_PAIR_CHARS,
     Ent,
@@ -41,6 +43,21 @@ from ..normalise.names import canonical_person
 WEIGHTS_FILE = "classifier.npz"
 RULE_SCORE = 0.99  # the score of a relation a layout rule decided
 TITLE_RULE = "title_before_name"
+
+
+def person_ancestors(doc: Doc) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """Per PERSON mention, the character spans of its dependency ancestors, nearest first (the cue scope)."""
+    out = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        path, token = [], ent.root
+        while token.head.i != token.i and len(path) < 40:
+            token = token.head
+            if not (ent.start <= token.i < ent.end):
+                path.append((token.idx, token.idx + len(token)))
+        out[(ent.start_char, ent.end_char)] = path
+    return out
 
 
 class RelationsNotInitializedError(RuntimeError):
@@ -63,6 +80,8 @@ class RelationExtractor:
         self.max_chars = max_chars
         self.use_model = use_model
         self.classifier = PairClassifier()
+        self.attendance = AttendanceClassifier()
+        self.nlp = nlp
         self.is_initialized = False
 
     # --- training -------------------------------------------------------------
@@ -74,7 +93,15 @@ class RelationExtractor:
         if records:
             self.classifier = PairClassifier()
             self.classifier.fit(gold_pair_samples(records))
+            self.attendance = AttendanceClassifier()
+            self.attendance.fit(gold_attendance_samples(records, self._sections_of, canonical_person))
         self.is_initialized = True
+
+    def _sections_of(self, text: str) -> list[dict]:
+        """Sections of a training text, by the pipeline's own splitter (none when it has no splitter)."""
+        if "minutes_sections" not in self.nlp.pipe_names:
+            return []
+        return self.nlp.get_pipe("minutes_sections").split(text)
 
     def check_initialized(self) -> None:
         """Raise `RelationsNotInitializedError` when the classifier is wanted but was never initialised or loaded."""
@@ -174,18 +201,37 @@ class RelationExtractor:
             elif rel["label"] == "AFFILIATED_WITH":
                 by_person.setdefault(head, {}).setdefault("org", shown(tail))
         mentions = [Mention(ent.start_char, ent.end_char, ent.label_, ent.text) for ent in doc.ents]
-        doc._.attendance = attendance_rows(text, mentions, doc._.sections or [], by_person, canonical_person)
+        ancestors = person_ancestors(doc) if doc.has_annotation("DEP") else None
+        members = {tuple(rel["head"]) for rel in relations if rel["evidence"] == f"rule:{TITLE_RULE}"}
+        doc._.attendance = attendance_rows(
+            text,
+            mentions,
+            doc._.sections or [],
+            by_person,
+            canonical_person,
+            ancestors,
+            members,
+            self.attendance if self.use_model else None,
+        )
         return doc
 
     # --- serialisation ----------------------------------------------------------
     def _weights_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, w=self.classifier.weights, b=np.array([self.classifier.bias]))
+        arrays = {"w": self.classifier.weights, "b": np.array([self.classifier.bias])}
+        for name, model in (("attends", self.attendance.attends), ("member", self.attendance.member)):
+            arrays[f"{name}_w"], arrays[f"{name}_b"] = model.weights, np.array([model.bias])
+        np.savez_compressed(buffer, **arrays)
         return buffer.getvalue()
 
     def _load_weights(self, data: bytes) -> None:
         arrays = np.load(io.BytesIO(data), allow_pickle=False)  # never unpickle
         self.classifier = PairClassifier(arrays["w"].astype(np.float32), float(arrays["b"][0]))
+        if "attends_w" in arrays:  # pipelines saved before the attendance classifier have only the pair weights
+            self.attendance = AttendanceClassifier(
+                PairClassifier(arrays["attends_w"].astype(np.float32), float(arrays["attends_b"][0])),
+                PairClassifier(arrays["member_w"].astype(np.float32), float(arrays["member_b"][0])),
+            )
         self.is_initialized = True
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field, replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import __version__
+from .. import __version__, _extensions  # noqa: F401  (registers doc._.given)
 from .. import nlp as nlp_module  # looked up at call time, so a test can substitute the cached pipeline
 from ..export.rows import doc_rows
 from ..export.schema import PER_FILE_TABLES, empty_rows
 from ..export.writer import DatasetWriter, rows_to_table
 from ..ingest import IngestError, SourceDocument, read_documents
+from ..ingest.given import given_dict
 from ..ingest.scan import CorpusFile
 from .deadline import Deadline
 from .plan import part_key
@@ -133,8 +134,9 @@ def ingest_stage(
                     )
                 )
                 continue
-            # the tables record the corpus-relative path, not where this worker found the file
-            documents.append((key, replace(source, source_path=corpus_file.source_path)))
+            # the tables record the corpus-relative path, not where this worker found the file, and what the
+            # run was told about it (manifest, --council, folder)
+            documents.append((key, replace(source, source_path=corpus_file.source_path, given=corpus_file.given)))
     return documents
 
 
@@ -142,9 +144,16 @@ def ingest_stage(
 
 
 def _pipe(nlp: Language, documents: list[tuple[str, SourceDocument]], batch_size: int):
-    """(part key, document, Doc) for each document, in order, from one `nlp.pipe`."""
-    texts = ((source.text, (key, source)) for key, source in documents)
-    for doc, (key, source) in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+    """(part key, document, Doc) for each document, in order, from one `nlp.pipe`. A document's given metadata
+    is on its Doc (`doc._.given`) before the components run, so `minutes_sections` puts it in doc._.meeting."""
+
+    def docs():
+        for key, source in documents:
+            doc = nlp.make_doc(source.text)
+            doc._.given = given_dict(source.given)
+            yield doc, (key, source)
+
+    for doc, (key, source) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
         yield key, source, doc
 
 
@@ -252,6 +261,7 @@ def write_stage(
                 "sha256": corpus_file.sha256,
                 "version": __version__,
                 "model": model_version,
+                "given": dict(corpus_file.given),
             }
             writer.mark_done(key, marker)
 

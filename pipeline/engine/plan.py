@@ -1,7 +1,9 @@
 """Incremental planning: which scanned files a run must process, and which old parts it must drop.
 
 Every source file's rows are written as one content-addressed part per table (`part_key`) plus a
-completion marker. `plan_work` skips a file whose marker names the same path, package version and model;
+completion marker. `plan_work` skips a file whose marker names the same path, package version, model and
+given metadata (its manifest row, --council, its council folder: `CorpusFile.given`, which changes what
+the file's rows say, meeting dates of figures included);
 `remove_stale` deletes the parts of files no longer in the corpus, so an incremental run ends with exactly
 the tables a full run would write.
 """
@@ -27,6 +29,7 @@ def _is_done(corpus_file: CorpusFile, writer: DatasetWriter, model_id: str) -> b
         and marker.get("source_path") == corpus_file.source_path
         and marker.get("version") == __version__
         and marker.get("model") == model_id
+        and marker.get("given", {}) == dict(corpus_file.given)
     )
 
 
@@ -37,8 +40,8 @@ def plan_work(
 
     Identical content at several paths is processed once, under the first path in sorted order, so
     doc_id (content-derived) is never duplicated. A file is skipped when its completion marker names
-    the same path, package version and model version (so a retrained model redoes everything);
-    files that failed to read are always retried.
+    the same path, package version, model version and given metadata (so a retrained model redoes
+    everything, and a changed manifest row redoes its file); files that failed to read are always retried.
     """
     model_id = model_identity(model)
     first_by_content: dict[str, CorpusFile] = {}

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..export.writer import DatasetWriter
+from ..ingest.given import MetadataOptions, load_metadata
 from ..ingest.scan import CorpusFile, scan_corpus
 from .batch import BatchStats
 from .plan import part_key, plan_work, remove_stale
@@ -166,20 +167,27 @@ def run_extract(
     scheduler: str | None = None,
     settings: ExtractSettings | None = None,
     progress: bool | None = None,
+    metadata: MetadataOptions | None = None,
 ) -> RunSummary:
     """Extract every file of `corpus` that changed since the last run into the tables under `out`.
 
     settings: batch size and limits (`ExtractSettings`; None: the defaults). workers, engine and
     scheduler choose where batches run (`choose_engine`); progress: a progress bar (default: on a terminal).
+    metadata: a manifest, --council, --council-from-folder (`MetadataOptions`; None: a manifest.csv or
+    manifest.json at the corpus root if there is one). A manifest or option that cannot be used raises
+    `MetadataError` before anything is written.
     """
     started = time.perf_counter()
     out = str(Path(out))
     model = str(model) if model else None
     settings = settings or ExtractSettings()
     name, run_batches = choose_engine(engine, workers, scheduler)
+    given = load_metadata(corpus, metadata)  # the manifest is checked before the (long) scan
+    files = given.apply(scan_corpus(corpus, settings.max_bytes), corpus)
+    if given.manifest is not None:
+        log.info("manifest %s: %d files", given.manifest, len(given.rows))
     writer = DatasetWriter(out)
     writer.clean_temporaries()
-    files = scan_corpus(corpus, settings.max_bytes)
     t_scan = time.perf_counter()
     todo, live = plan_work(files, writer, model)
     summary = RunSummary(files_seen=len(files), files_processed=len(todo), engine=name)

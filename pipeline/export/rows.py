@@ -46,12 +46,19 @@ class SectionIndex:
         return best
 
 
+GIVEN_FIELDS = ("council", "committee", "meeting_date")  # the values whose source the documents table records
+
+
 def document_row(src, doc: Doc, pipeline_version: str, model_version: str) -> dict:
+    """The documents row. Values come from `doc._.meeting` (the header, with what was given in its place);
+    `doc._.given` says which were given and by what (manifest, option, folder), the rest are "text"."""
     meeting = (doc._.meeting if Doc.has_extension("meeting") else None) or {}
+    given = (doc._.given if Doc.has_extension("given") else None) or {}
     doc_id = make_doc_id(src.sha256, src.part)
-    return {
+    row = {
         "doc_id": doc_id,
         "source_path": src.source_path,
+        "source_url": given.get("source_url"),
         "part": src.part,
         "sha256": src.sha256,
         "format": src.format,
@@ -67,6 +74,9 @@ def document_row(src, doc: Doc, pipeline_version: str, model_version: str) -> di
         "pipeline_version": pipeline_version,
         "model_version": model_version,
     }
+    for name in GIVEN_FIELDS:
+        row[f"{name}_source"] = (given.get(f"{name}_source") or "text") if row[name] is not None else None
+    return row
 
 
 def doc_rows(src, doc: Doc, pipeline_version: str, model_version: str) -> dict[str, list[dict]]:
@@ -182,6 +192,7 @@ def doc_rows(src, doc: Doc, pipeline_version: str, model_version: str) -> dict[s
                 "entity_id": entity_ids.get(ent) if ent else None,
                 "section_id": index.find(ent[0]) if ent else None,
                 "evidence": row.get("evidence"),
+                "score": row.get("score"),
             }
         )
     return out

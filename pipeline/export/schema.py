@@ -74,15 +74,29 @@ TABLES: dict[str, Table] = {
             (
                 DOC_ID,
                 Column("source_path", _S, "Path of the source file relative to the corpus folder."),
+                Column("source_url", _S, "Where the source file was published: the manifest's url, else null."),
                 Column("part", _I, "0-based index of this document within its source file."),
                 Column("sha256", _S, "SHA-256 of the source file's bytes."),
                 Column("format", _S, "Detected input format: txt, html, pdf or docx."),
                 Column("encoding", _S, "Detected text encoding (txt/html), null otherwise."),
-                Column("council", _S, "Council named in the header, e.g. 'Lancashire County Council'."),
-                Column("committee", _S, "Committee, board or panel named in the header."),
-                Column("meeting_date", _D, "Date of the meeting (from the header)."),
+                Column(
+                    "council",
+                    _S,
+                    "Council, e.g. 'Lancashire County Council': from the manifest, --council, the council's folder "
+                    "or the header (see council_source).",
+                ),
+                Column("committee", _S, "Committee, board or panel: from the manifest or the header."),
+                Column("meeting_date", _D, "Date of the meeting: from the manifest or the header."),
                 Column("meeting_time", _S, "Start time, 24-hour 'HH:MM'."),
                 Column("venue", _S, "Venue as printed in the header, link residue removed."),
+                Column(
+                    "council_source",
+                    _S,
+                    "Where council came from: manifest, option (--council), folder (--council-from-folder), "
+                    "text (the header or a contact address); null when unknown.",
+                ),
+                Column("committee_source", _S, "Where committee came from: manifest or text; null when unknown."),
+                Column("meeting_date_source", _S, "Where meeting_date came from: manifest or text; null when unknown."),
                 Column("n_chars", _I, "Length of the document text in characters."),
                 Column("n_words", _I, "Number of whitespace-separated words in the text."),
                 Column("text", _S, "The document text all offsets in every table refer to."),
@@ -186,18 +200,36 @@ TABLES: dict[str, Table] = {
                 Column("org", _S, "Organisation stated for the person at this meeting, if any."),
                 Column("entity_id", _S, "entity_id of the mention the row was built from."),
                 SECTION_ID,
-                Column("evidence", _S, "Which rule or list produced the row."),
+                Column(
+                    "evidence",
+                    _S,
+                    "What decided: 'cue:<id>/parse' or 'cue:<id>/order' (an attendance cue and how its scope was "
+                    "found), 'list:<heading>' (the attendance list it sits in).",
+                ),
+                Column(
+                    "score", _F, "How sure that kind of evidence is, in [0, 1]; sort by it to review doubtful rows."
+                ),
             ),
         ),
         Table(
             "people",
             "person across the corpus",
             "People merged across meetings (same canonical name; initials + surname only when unambiguous "
-            "within a council).",
+            "within a council). People of documents whose council is unknown are merged only within their "
+            "source file.",
             (
-                Column("person_id", _S, "Stable id: hash of the council and the canonical name chosen for the person."),
+                Column(
+                    "person_id",
+                    _S,
+                    "Stable id: hash of the council (or, council unknown, the source file's content) and the "
+                    "canonical name chosen for the person.",
+                ),
                 Column("name", _S, "Canonical name (the fullest form seen)."),
-                Column("council", _S, "Council the person was seen in (people are not merged across councils)."),
+                Column(
+                    "council",
+                    _S,
+                    "Council the person was seen in (people are not merged across councils); null when unknown.",
+                ),
                 Column("aliases", pa.list_(_S), "Every other canonical form merged into this person."),
                 Column("first_seen", _D, "Earliest meeting date the person appears in."),
                 Column("last_seen", _D, "Latest meeting date the person appears in."),

@@ -1,27 +1,35 @@
-"""Attendance per person per meeting, from attendance lists and from sentences.
+"""Attendance per person per meeting: cues and their scope in sentences, the layout of attendance lists.
 
-Statuses: present, apologies, substitute, in_attendance, chair. One row per person: when a person gets
-several statuses the strongest wins, in the order chair > substitute > apologies > present > in_attendance
-(a member listed as present and then named as the substitute is a substitute). Names are merged within
-the document by canonical name, and "B Dawson" joins "Bernard Dawson" when exactly one full name fits.
+Statuses: present, apologies, substitute, in_attendance, chair. Each PERSON mention is decided once:
 
-Sentence rules (FORMATS.md, "Attendance phrasing"):
-- "Apologies (for absence) were received from A, B and C" -> apologies;
-- "A and B replaced C and D (respectively)" / "A substituted for C" -> A, B substitute; C, D apologies, paired in order;
-- "A attended on behalf of B" -> B apologies; A substitute when B is a person, else in_attendance;
-- "A chaired the meeting in the absence of B" / "(jointly) chaired by A (and B)" -> chair (B apologies);
-- "The Chair welcomed A, Role; B, Role ... to the meeting" / "introduced A (Role)" /
-  "Also in attendance was A" -> in_attendance.
-Lists: people in an attendance section are present, except under sub-headings naming officers or
-other attendees (in_attendance) or apologies; "(Chair)" after a listed name makes them chair.
+1. **a cue** (`pipeline/patterns/attendance_cues.jsonl`) that governs it, found by the dependency parse or the
+   order of the sentence (`pipeline.facts.cues`): "apologies were received from A" → apologies; "A replaced B"
+   → A substitute, B apologies; "has replaced B", "the appointment of A", "Contact: A" → not attendance;
+2. otherwise **the layout**: people in an attendance section are present, except under sub-headings naming
+   officers or other attendees (in_attendance) or apologies; "(Chair)" after a listed name makes them chair;
+3. otherwise a learned classifier decides (`pipeline.facts.attendance_model`), for people no cue or list
+   gave a row: "Councillor A asked about …" → present, "B, Head of Service, explained …" → in attendance.
+
+Then one row per person: when a person's mentions give several statuses the strongest wins, in the order
+chair > substitute > apologies > present > in_attendance (a member listed as present and then named as the
+substitute is a substitute). Names are merged within the document by canonical name, and "B Dawson" joins
+"Bernard Dawson" when exactly one full name fits. `evidence` says what decided (`cue:<id>/parse`,
+`cue:<id>/order`, `list:<heading>`) and `score` how sure that kind of evidence is (a reviewer sorts by it).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .attendance_model import AttendanceClassifier, Candidate, mention_features
+from .cues import find_cues, govern, load_cue_rules
+from .titles import titled_persons
 
 RANK = {"chair": 5, "substitute": 4, "apologies": 3, "present": 2, "in_attendance": 1}
+# how often each kind of evidence is right, rounded from the seeds and written gold (the model card's table)
+SCORES = {"adjacent": 0.95, "parse": 0.95, "order": 0.85, "list": 0.9}
 
 _IN_ATT_GROUP = re.compile(
     r"officer|other attendee|in attendance|also (?:present|in attendance)|others present|"
@@ -29,34 +37,17 @@ _IN_ATT_GROUP = re.compile(
     re.I,
 )
 _APOLOGY_GROUP = re.compile(r"apolog|absent", re.I)
-_APOLOGIES = re.compile(
-    r"apologies(?:\s+for\s+absence)?\s+(?:were|was|had been|have been)\s+"
-    r"(?:received|submitted|given|noted|tendered)\s+(?:from|on behalf of)"
-    r"|^\s*apologies(?:\s+for\s+absence)?\s*[:\-–]"
-    r"|apologies\s+were\s+received\s+from"
-    r"|sent\s+(?:their\s+)?apologies"
-    r"|gave\s+apologies",
-    re.I | re.M,
-)
-_REPLACED = re.compile(
-    r"\b(replaced|substituted\s+for|deputised\s+for|was\s+substitute\s+for|as\s+substitutes?\s+for|in\s+place\s+of)\b",
-    re.I,
-)
-_ON_BEHALF = re.compile(
-    r"\battended\s+(?:the\s+meeting\s+)?on\s+behalf\s+of\b"
-    r"|\bwas\s+(?:present|in attendance)\s+on\s+behalf\s+of\b"
-    r"|\brepresent(?:ed|ing)\b",
-    re.I,
-)
-_CHAIRED_ABSENCE = re.compile(
-    r"\b(?:chaired|chaired\s+the\s+meeting|took\s+the\s+chair|presided)\b[^.]*?\bin\s+the\s+absence\s+of\b", re.I
-)
-_CHAIRED_BY = re.compile(r"\b(?:jointly\s+)?(?:chaired|co-chaired)\s+by\b", re.I)
-_WELCOME = re.compile(
-    r"\b(?:welcomed|introduced|also\s+in\s+attendance\s+(?:was|were)|in\s+attendance\s+(?:was|were)|also\s+present\s+(?:was|were)|were\s+also\s+present|was\s+also\s+present|(?:attended|joined)\s+(?:the\s+meeting|for\s+(?:this|the)\s+item))\b",
-    re.I,
+_SUBSTITUTE_GROUP = re.compile(r"substitut", re.I)
+# words that begin a surname ("Ní Bhriain", "ap Gwilym", "van der Berg"): such a name can stand without a given name
+_SURNAME_PARTICLES = frozenset(
+    "ní nic ní ó o' ap ab van von der den de del della da di du le la mac mc bin al el st".split()
 )
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n\s*\n")
+
+
+@lru_cache(maxsize=1)
+def cue_rules():
+    return load_cue_rules()
 
 
 @dataclass
@@ -73,6 +64,7 @@ class Row:
     status: str
     entity: tuple[int, int]
     evidence: str
+    score: float
     role: str | None = None
     org: str | None = None
     aliases: set = field(default_factory=set)
@@ -90,66 +82,30 @@ def _persons_in(mentions: list[Mention], lo: int, hi: int) -> list[Mention]:
     return [m for m in mentions if m.label == "PERSON" and lo <= m.start and m.end <= hi]
 
 
-def sentence_statuses(text: str, mentions: list[Mention]) -> list[tuple[Mention, str, str]]:
-    out: list[tuple[Mention, str, str]] = []
+def cue_statuses(
+    text: str,
+    mentions: list[Mention],
+    ancestors: dict[tuple[int, int], list] | None = None,
+    members: set[tuple[int, int]] = frozenset(),
+    rules=None,
+) -> dict[tuple[int, int], tuple[str, str, float]]:
+    """(start, end) of each PERSON mention a cue governs -> (status or "none", evidence, score)."""
+    rules = cue_rules() if rules is None else rules
+    ancestors = ancestors or {}
+    out = {}
     for s, e in _sentences(text, 0, len(text)):
         persons = _persons_in(mentions, s, e)
         if not persons:
             continue
-        sent = text[s:e]
-        m = _CHAIRED_ABSENCE.search(sent)
-        if m:
-            before, after = _around(persons, s + m.start(), s + m.end())
-            out += [(p, "chair", "chaired_in_absence") for p in before]
-            out += [(p, "apologies", "chaired_in_absence") for p in after]
+        cues = find_cues(text, s, e, rules)
+        if not cues:
             continue
-        m = _CHAIRED_BY.search(sent)
-        if m:
-            out += [(p, "chair", "chaired_by") for p in persons if p.start >= s + m.end()]
-            continue
-        m = _REPLACED.search(sent)
-        if m:
-            before, after = _around(persons, s + m.start(), s + m.end())
-            out += [(p, "substitute", "replaced") for p in before]
-            out += [(p, "apologies", "replaced") for p in after]
-            continue
-        m = _ON_BEHALF.search(sent)
-        if m and "apolog" not in sent.lower():
-            # several "A attended on behalf of B" clauses can share a sentence; pair each A with what follows it
-            for clause_s, clause_e in _clauses(sent, s):
-                cm = _ON_BEHALF.search(text, clause_s, clause_e)
-                if not cm:
-                    continue
-                before, after = _around(persons, cm.start(), cm.end(), clause_s, clause_e)
-                status = "substitute" if after else "in_attendance"
-                out += [(p, status, "on_behalf_of") for p in before]
-                out += [(p, "apologies", "on_behalf_of") for p in after]
-            continue
-        m = _APOLOGIES.search(sent)
-        if m:
-            out += [(p, "apologies", "apologies_sentence") for p in persons if p.start >= s + m.start()]
-            continue
-        m = _WELCOME.search(sent)
-        if m:
-            out += [(p, "in_attendance", "welcomed") for p in persons]
+        spans = [(p.start, p.end) for p in persons]
+        for span in spans:
+            governed = govern(text, span, cues, spans, ancestors.get(span), members)
+            if governed:
+                out[span] = (governed.effect, f"cue:{governed.cue}/{governed.how}", SCORES[governed.how])
     return out
-
-
-def _around(persons: list[Mention], cue_start: int, cue_end: int, lo: int = 0, hi: int | None = None):
-    """The people before a cue ("replaced", "in the absence of") and after it, within [lo, hi)."""
-    hi = float("inf") if hi is None else hi
-    return (
-        [p for p in persons if lo <= p.start and p.end <= cue_start],
-        [p for p in persons if cue_end <= p.start and p.end <= hi],
-    )
-
-
-def _clauses(sent: str, offset: int):
-    pos = 0
-    for m in re.finditer(r"\s+and\s+(?=[A-Z])|;\s*", sent):
-        yield offset + pos, offset + m.start()
-        pos = m.end()
-    yield offset + pos, offset + len(sent)
 
 
 def list_statuses(text: str, mentions: list[Mention], sections: list[dict]) -> list[tuple[Mention, str, str]]:
@@ -167,6 +123,8 @@ def list_statuses(text: str, mentions: list[Mention], sections: list[dict]) -> l
         label = " ".join(x for x in (title, heading) if x)
         if inner["kind"] == "apologies" or _APOLOGY_GROUP.search(heading or title):
             status = "apologies"
+        elif _SUBSTITUTE_GROUP.search(heading or title):
+            status = "substitute"
         elif _IN_ATT_GROUP.search(heading or title):
             status = "in_attendance"
         else:
@@ -202,10 +160,10 @@ def _nearest_heading(text: str, block_start: int, pos: int) -> str | None:
     return heading
 
 
-def merge(items: list[tuple[Mention, str, str]], canonical, relations: dict[tuple[int, int], dict]) -> list[Row]:
+def merge(items: list[tuple[Mention, str, str, float]], canonical, relations: dict[tuple[int, int], dict]) -> list[Row]:
     """One row per person: canonical name, strongest status, role/org from relations of their mentions."""
     rows: dict[str, Row] = {}
-    for mention, status, evidence in items:
+    for mention, status, evidence, score in items:
         name = canonical(mention.text)
         if not name:
             continue
@@ -213,10 +171,12 @@ def merge(items: list[tuple[Mention, str, str]], canonical, relations: dict[tupl
         rel = relations.get((mention.start, mention.end), {})
         row = rows.get(key)
         if row is None:
-            rows[key] = Row(name, status, (mention.start, mention.end), evidence, rel.get("role"), rel.get("org"))
+            rows[key] = Row(
+                name, status, (mention.start, mention.end), evidence, score, rel.get("role"), rel.get("org")
+            )
             continue
         if RANK[status] > RANK[row.status]:
-            row.status, row.evidence = status, evidence
+            row.status, row.evidence, row.score = status, evidence, score
         row.role = row.role or rel.get("role")
         row.org = row.org or rel.get("org")
     return _merge_initials(list(rows.values()))
@@ -229,35 +189,85 @@ def _initial_form(name: str) -> tuple[str, str] | None:
     return parts[0][0].casefold(), parts[-1].casefold()
 
 
+def _short_form_of(short: str, full: str) -> bool:
+    """'B Dawson', 'Dawson' or 'Ní Bhriain' is a short form of 'Bernard Dawson' / 'Siobhán Ní Bhriain'."""
+    parts, full_parts = short.casefold().split(), full.casefold().split()
+    if len(parts) >= 2 and all(len(p) == 1 for p in parts[:-1]):  # initials and a surname
+        return len(full_parts[0]) > 1 and full_parts[-1] == parts[-1] and full_parts[0][0] == parts[0]
+    if len(full_parts) > len(parts) and (len(parts) == 1 or parts[0] in _SURNAME_PARTICLES):
+        return full_parts[-len(parts) :] == parts
+    return False
+
+
 def _merge_initials(rows: list[Row]) -> list[Row]:
-    """'B Dawson' or 'Dawson' joins 'Bernard Dawson' when exactly one fuller name fits (within one meeting)."""
-    full = [r for r in rows if len(r.person.split()) >= 2 and len(r.person.split()[0]) > 1]
+    """A short form ('B Dawson', 'Dawson', 'Ní Bhriain') joins the one fuller name it fits (within one meeting)."""
     keep: list[Row] = []
     for r in rows:
-        parts = r.person.split()
-        short = len(parts) == 1 or all(len(p) == 1 for p in parts[:-1])
-        if short and r not in full:
-            surname = parts[-1].casefold()
-            initial = parts[0][0].casefold() if len(parts) > 1 else None
-            fits = [
-                f
-                for f in full
-                if f.person.split()[-1].casefold() == surname and (initial is None or f.person[0].casefold() == initial)
-            ]
-            if len(fits) == 1:
-                target = fits[0]
-                target.aliases.add(r.person)
-                if RANK[r.status] > RANK[target.status]:
-                    target.status, target.evidence = r.status, r.evidence
-                target.role = target.role or r.role
-                target.org = target.org or r.org
-                continue
+        fits = [f for f in rows if f is not r and _short_form_of(r.person, f.person)]
+        if len(fits) == 1:
+            target = fits[0]
+            target.aliases.add(r.person)
+            if RANK[r.status] > RANK[target.status]:
+                target.status, target.evidence, target.score = r.status, r.evidence, r.score
+            target.role = target.role or r.role
+            target.org = target.org or r.org
+            continue
         keep.append(r)
     return keep
 
 
-def attendance_rows(text: str, mentions: list[Mention], sections: list[dict], relations: dict, canonical) -> list[dict]:
-    items = list_statuses(text, mentions, sections) + sentence_statuses(text, mentions)
+def undecided_mentions(
+    text: str,
+    mentions: list[Mention],
+    sections: list[dict],
+    members: set[tuple[int, int]],
+    with_role: set[tuple[int, int]],
+    by_cue: dict,
+) -> list[Candidate]:
+    """PERSON mentions no cue and no list decided: what the classifier is trained on and decides."""
+    listed = {(m.start, m.end) for m, _, _ in list_statuses(text, mentions, sections)}
+    return [
+        Candidate(m.start, m.end, (m.start, m.end) in members, (m.start, m.end) in with_role)
+        for m in mentions
+        if m.label == "PERSON" and (m.start, m.end) not in by_cue and (m.start, m.end) not in listed
+    ]
+
+
+def attendance_rows(
+    text: str,
+    mentions: list[Mention],
+    sections: list[dict],
+    relations: dict,
+    canonical,
+    ancestors: dict[tuple[int, int], list] | None = None,
+    members: set[tuple[int, int]] | None = None,
+    classifier: AttendanceClassifier | None = None,
+) -> list[dict]:
+    """Attendance rows of one document; `ancestors` is each PERSON mention's dependency path and `members` the
+    mentions with an elected member's office title (see cues.govern; found in the text when not given)."""
+    if members is None:
+        members = titled_persons(text, mentions)
+    by_cue = cue_statuses(text, mentions, ancestors, members)
+    items = []
+    for mention, status, evidence in list_statuses(text, mentions, sections):
+        if (mention.start, mention.end) not in by_cue:
+            items.append((mention, status, evidence, SCORES["list"]))
+    persons = {(m.start, m.end): m for m in mentions if m.label == "PERSON"}
+    for span, (status, evidence, score) in by_cue.items():
+        if status != "none":
+            items.append((persons[span], status, evidence, score))
+    if classifier is not None and classifier.is_trained:
+        known = {(canonical(m.text) or "").casefold() for m, *_ in items}
+        with_role = {span for span, rel in relations.items() if rel.get("role")}
+        for candidate in undecided_mentions(text, mentions, sections, members, with_role, by_cue):
+            mention = persons[(candidate.start, candidate.end)]
+            name = canonical(mention.text) or ""
+            if name.casefold() in known or not (candidate.member or len(name.split()) >= 2):
+                continue  # a lone word without a title is too often a place the NER took for a name
+            decided = classifier.decide(mention_features(text, candidate, sections))
+            if decided:
+                items.append((mention, decided[0], "model", decided[1]))
+    items.sort(key=lambda item: item[0].start)
     rows = merge(items, canonical, relations)
     return [
         {
@@ -267,6 +277,29 @@ def attendance_rows(text: str, mentions: list[Mention], sections: list[dict], re
             "org": r.org,
             "entity": list(r.entity),
             "evidence": r.evidence,
+            "score": r.score,
         }
         for r in sorted(rows, key=lambda r: r.entity)
     ]
+
+
+def gold_attendance_samples(records: list[dict], sections_of, canonical) -> list[tuple[list[str], str]]:
+    """Training samples for the classifier: each undecided PERSON mention of the gold, labelled by its person's
+    gold status ("none" when the person has no attendance row)."""
+    samples = []
+    for record in records:
+        text = record["text"]
+        status_of = {row["person"].casefold(): row["status"] for row in record.get("attendance", [])}
+        spans = sorted(record["spans"], key=lambda span: span["start"])
+        mentions = [Mention(s["start"], s["end"], s["label"], text[s["start"] : s["end"]]) for s in spans]
+        by_id = {s.get("id"): (s["start"], s["end"]) for s in spans if s.get("id")}
+        with_role = {
+            by_id[r["head_id"]] for r in record["relations"] if r["label"] == "HAS_ROLE" and r["head_id"] in by_id
+        }
+        members = titled_persons(text, mentions)
+        sections = sections_of(text)
+        by_cue = cue_statuses(text, mentions, None, members)
+        for candidate in undecided_mentions(text, mentions, sections, members, with_role, by_cue):
+            name = (canonical(text[candidate.start : candidate.end]) or "").casefold()
+            samples.append((mention_features(text, candidate, sections), status_of.get(name, "none")))
+    return samples

@@ -193,6 +193,17 @@ def _is_label(prefix: str) -> bool:
     )
 
 
+def is_prose(text: str, start: int, end: int) -> bool:
+    """The figure sits in running text, not on a label line ("Re-referral rate – 21%") or in a table row."""
+    line_start, line_end = line_bounds(text, start, end)
+    line = text[line_start:line_end]
+    if "|" in line or "\t" in line:
+        return False
+    prefix_start = _BULLET.match(text, line_start, start).end() if start > line_start else start
+    prefix = text[prefix_start:start]
+    return not (_SEP_END.search(prefix) and _is_label(prefix)) and len(line.split()) > 4
+
+
 def find_indicator(text: str, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int] | None:
     line_start, line_end = line_bounds(text, start, end)
     # 1. the counted noun after the figure: "152 cases", "90% of primary schools", "£1.2m overspend"
@@ -293,9 +304,18 @@ def metric_attributes(
     dates: list[tuple[int, int]],
     section: tuple[int, int] | None,
     comparisons: dict,
+    parsed_indicator: tuple[int, int] | None = None,
 ) -> MetricAttributes:
-    """Indicator, period text and compared figure of the METRIC at `metric` (start, end)."""
-    indicator_span = find_indicator(text, metric[0], metric[1], sentence)
+    """Indicator, period text and compared figure of the METRIC at `metric` (start, end).
+
+    `parsed_indicator` is what the parse says the figure measures (`pipeline.facts.indicators`); it is taken
+    for a figure in prose, and the layout rules decide on list lines and table rows.
+    """
+    indicator_span = None
+    if parsed_indicator and is_prose(text, metric[0], metric[1]):
+        indicator_span = parsed_indicator
+    if indicator_span is None:
+        indicator_span = find_indicator(text, metric[0], metric[1], sentence)
     period = find_period(text, metric[0], metric[1], sentence, dates, section)
     return MetricAttributes(
         indicator=text[indicator_span[0] : indicator_span[1]] if indicator_span else None,

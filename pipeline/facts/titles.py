@@ -97,3 +97,24 @@ def title_pairs(text: str, ents: list) -> list[tuple[object, object]]:
             pairs.append((candidate, title))
             position = following
     return pairs
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    label: str
+
+
+def titled_persons(text: str, persons: list) -> set[tuple[int, int]]:
+    """(start, end) of the PERSON mentions an office title governs, finding the titles in the text itself
+    (for callers without ROLE mentions); `persons` have `start`, `end`, `label` attributes."""
+    forms, _ = title_forms()
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")\b")
+    roles = [_Span(m.start(), m.end(), "ROLE") for m in pattern.finditer(text)]
+    people = [p for p in persons if p.label == "PERSON"]
+    ents = sorted(
+        [*people, *(r for r in roles if not any(p.start < r.end and r.start < p.end for p in people))],
+        key=lambda e: (e.start, e.end),
+    )
+    return {(person.start, person.end) for person, _ in title_pairs(text, ents)}

@@ -5,12 +5,14 @@
     decode_text(data) -> (text, encoding)
     split_documents(text) -> [(start, end), ...]   ranges tiling the text
     scan_corpus(folder) -> list[CorpusFile]         every file under a corpus folder, sorted and hashed
+    load_metadata(corpus, MetadataOptions(...))      a manifest, --council, folder-per-council (given.py)
 
 Bad input raises IngestError(stage, message); the extract job turns it into a row of the `errors` table.
 """
 
 from .core import STAGES, IngestError, SourceDocument
 from .encoding import decode_text
+from .given import MetadataError, MetadataOptions, load_metadata
 from .reader import read_documents
 from .scan import CorpusFile, scan_corpus
 from .sniff import sniff_format
@@ -20,8 +22,11 @@ __all__ = [
     "STAGES",
     "CorpusFile",
     "IngestError",
+    "MetadataError",
+    "MetadataOptions",
     "SourceDocument",
     "decode_text",
+    "load_metadata",
     "load_rules",
     "read_documents",
     "scan_corpus",

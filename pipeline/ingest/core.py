@@ -16,6 +16,7 @@ class SourceDocument:
     format: str  # "txt" | "html" | "pdf" | "docx"
     encoding: str | None  # detected encoding for txt/html, else None
     text: str  # the text all offsets refer to
+    given: tuple[tuple[str, str], ...] = ()  # the source file's given metadata (CorpusFile.given)
 
 
 class IngestError(Exception):

@@ -27,6 +27,9 @@ class CorpusFile:
     sha256: str | None  # None when the bytes could not be read (or were too many to read)
     read_error: str | None = None
     error_stage: str = "read"  # stage of read_error: "read", or "limit" for a file over max_bytes
+    # what is known of the file before it is read (manifest, --council, folder): sorted (key, value) pairs,
+    # attached after the scan by `pipeline.ingest.given.Metadata.apply`
+    given: tuple[tuple[str, str], ...] = ()
 
 
 def sha256_file(path: str, chunk: int = HASH_CHUNK_BYTES) -> str:

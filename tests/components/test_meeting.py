@@ -182,3 +182,14 @@ def test_custom_meeting_rules_via_initialize(tmp_path):
     doc = nlp("Body: Licensing Panel\n")
     assert doc._.meeting["committee"] == "Licensing Panel"
     assert doc._.meeting["council"] is None
+
+
+def test_given_metadata_replaces_the_header(nlp):
+    """doc._.given (a manifest row, --council, a council folder) wins over the header, field by field."""
+    text = seed_text("000")
+    doc = nlp.make_doc(text)
+    doc._.given = {"council": "Given Council", "council_source": "option", "meeting_date": "2020-01-02"}
+    meeting = nlp(doc)._.meeting
+    header = nlp(text)._.meeting
+    assert meeting == {**header, "council": "Given Council", "meeting_date": "2020-01-02"}
+    assert header["council"] == "Lancashire County Council"

@@ -1,7 +1,8 @@
 """The `minutes_sections` spaCy component: splits a minutes Doc into sections and reads its meeting metadata.
 
 It sets ``doc._.sections`` (:func:`.split.split_sections`), ``doc._.meeting`` (:func:`.meeting.extract_meeting`,
-read from the header sections just found) and ``doc.spans[spans_key]``. Lifecycle (medspaCy Sectionizer
+read from the header sections just found, with ``doc._.given`` in place of what the header says where the
+engine was told more, :func:`.meeting.with_given`) and ``doc.spans[spans_key]``. Lifecycle (medspaCy Sectionizer
 style): the component is created with no section rules; ``initialize()`` loads ``patterns_path``
 (argument, else config, else the packaged file) -- with no path it keeps rules already added and loads
 the packaged file only when there are none. ``add_rule`` / ``add_rules`` add rules one at a time.
@@ -22,7 +23,14 @@ from spacy.tokens import Doc
 
 from ... import _extensions  # noqa: F401  (registers doc._.sections and doc._.meeting)
 from .headings import SplitSettings
-from .meeting import MeetingRule, empty_meeting, extract_meeting, load_meeting_rules, validate_meeting_rule
+from .meeting import (
+    MeetingRule,
+    empty_meeting,
+    extract_meeting,
+    load_meeting_rules,
+    validate_meeting_rule,
+    with_given,
+)
 from .rules import SectionRule, check_unique, load_rules, validate_rule
 from .split import split_sections
 
@@ -125,7 +133,8 @@ class SectionSplitter:
         sections = self.split(doc.text)
         doc._.sections = sections
         meeting_rules = self._meeting_rules
-        doc._.meeting = extract_meeting(doc.text, sections, meeting_rules) if meeting_rules else empty_meeting()
+        meeting = extract_meeting(doc.text, sections, meeting_rules) if meeting_rules else empty_meeting()
+        doc._.meeting = with_given(meeting, doc._.given)
         spans = []
         for s in sections:
             span = doc.char_span(s["start_char"], s["end_char"], label=s["kind"], alignment_mode="expand")

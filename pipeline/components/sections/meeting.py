@@ -41,7 +41,9 @@ Choices where the brief was silent (see also the section splitter's docstring):
 - meeting_date of a decision notice: the date of the decision (not the publication date).
 
 The section splitter calls :func:`extract_meeting` after splitting (the header sections are its input),
-so the metadata is part of the `minutes_sections` component, not a component of its own.
+so the metadata is part of the `minutes_sections` component, not a component of its own. What the engine
+knew before the text was read (``doc._.given``: a manifest, --council, the council's folder) replaces the
+header's council, committee and meeting date (:func:`with_given`), so a given date also dates the figures.
 """
 
 from __future__ import annotations
@@ -199,3 +201,12 @@ def extract_meeting(text: str, sections: list[dict], rules: list[MeetingRule]) -
 
 def empty_meeting() -> dict:
     return {key: None for key in OUTPUT_KEYS.values()}
+
+
+def with_given(meeting: dict, given: dict | None) -> dict:
+    """The meeting metadata with what was known before the text was read (``doc._.given``: a manifest row,
+    --council, the council's folder) in place of what the header says; fields not given keep the header's.
+    Only keys of the meeting dict are taken (council, committee, meeting_date are the ones given)."""
+    if not given:
+        return meeting
+    return {**meeting, **{key: value for key, value in given.items() if key in meeting and value}}
