@@ -64,7 +64,7 @@ class EntityNormaliser:
         self.context_chars = context_chars
 
     def metric_row(
-        self, doc: Doc, ent, reference: dt.date | None, date_spans, comparisons, parsed_indicator=None
+        self, doc: Doc, ent, reference: dt.date | None, date_spans, comparisons, parsed_indicator=None, metric_spans=()
     ) -> tuple[dict, str | None]:
         """The `doc._.metrics` dict for one METRIC entity, and its norm (the value as text, or None)."""
         text, start, end = doc.text, ent.start_char, ent.end_char
@@ -73,7 +73,14 @@ class EntityNormaliser:
         parsed = numbers.parse_metric(ent.text, before, after)
         sentence = sentence_bounds(text, start, end)
         attributes = metric_attributes(
-            text, (start, end), sentence, date_spans, top_section_bounds(doc, start), comparisons, parsed_indicator
+            text,
+            (start, end),
+            sentence,
+            date_spans,
+            top_section_bounds(doc, start),
+            comparisons,
+            parsed_indicator,
+            metric_spans,
         )
         period = dates.normalise_date(attributes.period_text, reference) if attributes.period_text else None
         if period is None and reference is not None:
@@ -116,7 +123,13 @@ class EntityNormaliser:
                 norm = dates.normalise_date(ent.text, reference)
             elif label == "METRIC":
                 row, norm = self.metric_row(
-                    doc, ent, reference, date_spans, comparisons, parsed.get((ent.start_char, ent.end_char))
+                    doc,
+                    ent,
+                    reference,
+                    date_spans,
+                    comparisons,
+                    parsed.get((ent.start_char, ent.end_char)),
+                    metric_spans,
                 )
                 if row["value"] is not None:  # a METRIC mention that states no figure is an entity, not a metrics row
                     metrics.append(row)

@@ -241,6 +241,28 @@ def find_indicator(text: str, start: int, end: int, sentence: tuple[int, int]) -
     return None
 
 
+_OWN_DATE_AFTER = re.compile(
+    r"^\s*(?:%|per\s+cent)?\s*(?:\w+\s+)?(?:in|at|for|during|as\s+at|as\s+of|by|on)\s+(?:the\s+(?:end|start)\s+of\s+)?$",
+    re.I,
+)
+_OWN_DATE_BEFORE = re.compile(r"^\s*[:=]\s*$")  # "(October 2021: 1,310)"
+_HEADING_PERIOD_CUE = re.compile(
+    r"(?:as\s+at|as\s+of|position\s+at|(?:to|at)\s+the\s+end\s+of|(?:at\s+)?end\s+of|data\s+to|up\s+to)\s+$", re.I
+)
+
+
+def own_date(text: str, metric: tuple[int, int], dates: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The date written with the figure itself: "212 in 2021/22", "318 families at the end of December 2019",
+    "(October 2021: 1,310)"."""
+    start, end = metric
+    for date in dates:
+        if date[0] >= end and date[0] - end <= 40 and _OWN_DATE_AFTER.match(text[end : date[0]]):
+            return date
+        if date[1] <= start and _OWN_DATE_BEFORE.match(text[date[1] : start]):
+            return date
+    return None
+
+
 def find_period(
     text: str,
     start: int,
@@ -248,12 +270,22 @@ def find_period(
     sentence: tuple[int, int],
     dates: list[tuple[int, int]],
     section: tuple[int, int] | None,
+    metrics: list[tuple[int, int]] = (),
 ) -> str | None:
-    """Text of the DATE that the figure refers to, or None (the caller falls back to the meeting date)."""
+    """Text of the DATE that the figure refers to, or None (the caller falls back to the meeting date).
+
+    The figure's own date first ("212 in 2021/22"); then the nearest date of its sentence that is not another
+    figure's own date ("By the end of December 2019 … 318 families, up from 264 in June 2019": December for
+    318); then a date that governs the section ("As at 31 March", a heading "position at end of December").
+    """
+    mine = own_date(text, (start, end), dates)
+    if mine:
+        return text[mine[0] : mine[1]]
+    others = {own_date(text, other, dates) for other in metrics if other != (start, end)} - {None}
     sentence_start, sentence_end = sentence
     line_start, line_end = line_bounds(text, start, end)
     lo, hi = min(sentence_start, line_start), max(sentence_end, line_end)
-    near = [(date_start, date_end) for date_start, date_end in dates if lo <= date_start and date_end <= hi]
+    near = [(ds, de) for ds, de in dates if lo <= ds and de <= hi and (ds, de) not in others]
     if near:
 
         def rank(date):
@@ -262,13 +294,14 @@ def find_period(
 
         date_start, date_end = min(near, key=rank)
         return text[date_start:date_end]
-    # a governing "As at <DATE>" earlier in the section
+    # a governing "As at <DATE>" earlier in the section, or a heading "position at end of <DATE>"
     section_start = section[0] if section else max(0, start - 3000)
     governing = None
     for date_start, date_end in dates:
-        if section_start <= date_start < start:
+        if section_start <= date_start < start and (date_start, date_end) not in others:
             before = text[text.rfind("\n", 0, date_start) + 1 : date_start]
-            if _GOVERNING.match(before):
+            heading = date_start < line_start and len(text[date_start : text.find("\n", date_start)].split()) < 12
+            if _GOVERNING.match(before) or (heading and _HEADING_PERIOD_CUE.search(before)):
                 governing = (date_start, date_end)
     if governing:
         return text[governing[0] : governing[1]]
@@ -305,6 +338,7 @@ def metric_attributes(
     section: tuple[int, int] | None,
     comparisons: dict,
     parsed_indicator: tuple[int, int] | None = None,
+    metrics: list[tuple[int, int]] = (),
 ) -> MetricAttributes:
     """Indicator, period text and compared figure of the METRIC at `metric` (start, end).
 
@@ -316,7 +350,7 @@ def metric_attributes(
         indicator_span = parsed_indicator
     if indicator_span is None:
         indicator_span = find_indicator(text, metric[0], metric[1], sentence)
-    period = find_period(text, metric[0], metric[1], sentence, dates, section)
+    period = find_period(text, metric[0], metric[1], sentence, dates, section, metrics)
     return MetricAttributes(
         indicator=text[indicator_span[0] : indicator_span[1]] if indicator_span else None,
         indicator_start=indicator_span[0] if indicator_span else None,
