@@ -174,7 +174,7 @@ def evaluate_model(model: str = "cnn", build: Path = BUILD, loo: bool = True, fo
         n_folds, n_docs = len(pooled["folds"]), len(pooled["records"])
         title = f"## {model}: cross-council, {n_folds} folds grouped by council ({n_docs} docs)"
         print_scores(title, council)
-    for key in ("relations", "attendance", "metrics"):
+    for key in ("relations", "attendance", "metrics", "meetings"):
         if key in fixed:
             print(f"\n{key} (fixed split): {json.dumps(fixed[key])}")
             if "seeds_loo" in result:

@@ -5,10 +5,16 @@ Pure functions over gold records and predicted Docs, built on the entity scoring
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
+from functools import lru_cache
 
 from ..normalise.numbers import parse_metric
+from ..paths import ANNOTATIONS
 from .scoring import count_matches, prf, summarise
+
+MEETINGS_TABLE = ANNOTATIONS / "eval" / "meetings.tsv"  # what each gold text states about its meeting
+MEETING_FIELDS = ("meeting_date", "committee", "council")
 
 REL_LABELS = ("HAS_ROLE", "AFFILIATED_WITH", "ROLE_IN_ORG")
 STATUSES = ("present", "apologies", "substitute", "in_attendance", "chair")
@@ -102,10 +108,56 @@ def score_metrics(records, docs) -> dict:
     }
 
 
+@lru_cache(maxsize=1)
+def stated_meetings() -> dict[str, dict[str, str]]:
+    """doc_name -> the meeting fields its text states (annotations/eval/meetings.tsv; empty when absent)."""
+    if not MEETINGS_TABLE.is_file():
+        return {}
+    with MEETINGS_TABLE.open(encoding="utf-8", newline="") as handle:
+        return {row["doc_name"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def _same(field: str, gold: str, predicted) -> bool:
+    if field == "meeting_date":
+        return str(predicted or "") == gold
+    return " ".join(str(predicted or "").casefold().replace("’", "'").split()) == " ".join(
+        gold.casefold().replace("’", "'").split()
+    )
+
+
+def score_meetings(records, docs, stated: dict | None = None) -> dict:
+    """Per meeting field, over the documents whose text states it: correct, wrong (another value), missing.
+
+    "None is better than wrong": a wrong value is counted apart from a missing one."""
+    stated = stated_meetings() if stated is None else stated
+    out = {field: {"stated": 0, "correct": 0, "wrong": 0, "missing": 0} for field in MEETING_FIELDS}
+    for record, doc in zip(records, docs):
+        gold = stated.get(record["meta"]["doc_name"])
+        if not gold:
+            continue
+        meeting = doc._.meeting or {}
+        for field in MEETING_FIELDS:
+            if not gold.get(field):
+                continue
+            counts = out[field]
+            counts["stated"] += 1
+            predicted = meeting.get(field)
+            if predicted in (None, ""):
+                counts["missing"] += 1
+            elif _same(field, gold[field], predicted):
+                counts["correct"] += 1
+            else:
+                counts["wrong"] += 1
+    for counts in out.values():
+        counts["accuracy"] = _ratio(counts["correct"], counts["stated"])
+    return out
+
+
 def score_facts(records, docs) -> dict:
-    """Relations, attendance and metric scores for documents the full pipeline has annotated."""
+    """Relations, attendance, metric and meeting scores for documents the full pipeline has annotated."""
     return {
         "relations": score_relations(records, docs),
         "attendance": score_attendance(records, docs),
         "metrics": score_metrics(records, docs),
+        "meetings": score_meetings(records, docs),
     }
