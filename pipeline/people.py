@@ -12,7 +12,8 @@ person_id = first 12 hex digits of sha256("<scope>|<chosen name casefolded>"): s
 while the chosen (fullest) name and the scope stay the same.
 
 At the end of each run this rebuilds `people` and `role_history` and fills `attendance.person_id`
-(rewriting each attendance part atomically).
+(rewriting atomically each attendance part where a person_id changed, its file slices kept). This still
+reads every part of documents, attendance, entities and relations: O(corpus) per run, not O(changed rows).
 """
 
 from __future__ import annotations
@@ -163,4 +164,4 @@ def _fill_attendance_ids(out: Path, meta: dict, chosen: dict) -> None:
             if r.get("person_id") != pid:
                 r["person_id"], changed = pid, True
         if changed:
-            writer.write_part("attendance", f.name[len("part-") : -len(".parquet")], rows)
+            writer.replace_rows("attendance", f.name[len("part-") : -len(".parquet")], rows)

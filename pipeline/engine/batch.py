@@ -4,7 +4,7 @@ The batch goes through four stages, each a function of its own:
     ingest_stage    files -> SourceDocuments (each file's read under a time limit)
     annotate_stage  SourceDocuments -> spaCy Docs (one `nlp.pipe` over the whole batch)
     rows_stage      Docs -> table rows (`export.rows.doc_rows`)
-    write_stage     rows -> one content-addressed part per table per file, then its completion marker
+    write_stage     rows -> one part per table for the whole batch, then each file's completion marker
 Nothing is returned but counts (`BatchStats`), so rows never travel between processes.
 
 Bad input never stops a batch: each file or document that fails becomes one row of `errors` with its
@@ -31,7 +31,7 @@ from ..ingest import IngestError, SourceDocument, read_documents
 from ..ingest.given import given_dict
 from ..ingest.scan import CorpusFile
 from .deadline import Deadline
-from .plan import part_key
+from .plan import batch_part_name, part_key
 from .settings import DEFAULT_NLP_BATCH_SIZE, ExtractSettings
 
 TableRows = dict[str, list[dict]]  # table name -> rows, for one source file
@@ -240,10 +240,14 @@ def unwritable_reason(file_rows: TableRows) -> str | None:
 def write_stage(
     batch: list[CorpusFile], rows: BatchRows, writer: DatasetWriter, model_version: str, stats: BatchStats
 ) -> None:
-    """Each file's parts (all tables), then its completion marker; rows Parquet refuses become one error row."""
+    """The batch's parts (one per table, each file's rows a slice of it), then each file's completion marker
+    naming that part; a file's rows Parquet refuses become its one error row."""
+    written: list[CorpusFile] = []
+    seen: set[str] = set()
+    by_table: dict[str, list[tuple[str, list[dict]]]] = {table: [] for table in PER_FILE_TABLES}
     for corpus_file in batch:
         key = part_key(corpus_file)
-        if key not in rows.by_key:
+        if key not in rows.by_key or key in seen:
             continue
         file_rows = rows.by_key.pop(key)
         problem = unwritable_reason(file_rows)
@@ -252,18 +256,27 @@ def write_stage(
             file_rows["errors"].append(error_row(corpus_file, "write", "ArrowInvalid", problem))
         stats.errors += len(file_rows["errors"])
         stats.failed_files += bool(file_rows["errors"])
+        seen.add(key)
+        written.append(corpus_file)
         for table in PER_FILE_TABLES:
-            writer.write_part(table, key, file_rows[table])
-        if corpus_file.sha256 is not None:
-            # marker last: until it exists, the next run redoes this file and overwrites its parts
-            marker = {
-                "source_path": corpus_file.source_path,
-                "sha256": corpus_file.sha256,
-                "version": __version__,
-                "model": model_version,
-                "given": dict(corpus_file.given),
-            }
-            writer.mark_done(key, marker)
+            by_table[table].append((key, file_rows[table]))
+    if not written:
+        return
+    name = batch_part_name(written, model_version)
+    for table in PER_FILE_TABLES:
+        writer.write_files_part(table, name, by_table[table])
+    for corpus_file in written:
+        # markers last: until a file's marker names this part, the next run redoes the file and the sweep
+        # drops its slice here
+        marker = {
+            "source_path": corpus_file.source_path,
+            "sha256": corpus_file.sha256,
+            "version": __version__,
+            "model": model_version,
+            "given": dict(corpus_file.given),
+            "part": name,
+        }
+        writer.mark_done(part_key(corpus_file), marker)
 
 
 # ---------------------------------------------------------------- the batch

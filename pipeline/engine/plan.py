@@ -1,14 +1,22 @@
-"""Incremental planning: which scanned files a run must process, and which old parts it must drop.
+"""Incremental planning: which scanned files a run must process, and which old rows it must drop.
 
-Every source file's rows are written as one content-addressed part per table (`part_key`) plus a
-completion marker. `plan_work` skips a file whose marker names the same path, package version, model and
-given metadata (its manifest row, --council, its council folder: `CorpusFile.given`, which changes what
-the file's rows say, meeting dates of figures included);
-`remove_stale` deletes the parts of files no longer in the corpus, so an incremental run ends with exactly
-the tables a full run would write.
+A batch of source files writes one part per table (`batch_part_name`: named from what the batch holds, so
+the same batch gives the same part and a retried Dask task rewrites it), each file's rows a slice of it
+under the file's `part_key`, then one completion marker per file naming that part. `plan_work` skips a
+file whose marker names the same path, package version, model and given metadata (its manifest row,
+--council, its council folder: `CorpusFile.given`, which changes what the file's rows say, meeting dates
+of figures included). At the end of a run `sweep` keeps, in every part, only the slices of files that are
+still in the corpus and whose marker names that part: it rewrites a part that also holds a changed,
+renamed or removed file (or one a killed run redid elsewhere), deletes a part with no live slice, and
+leaves every other part untouched, so an incremental run ends with exactly the rows a full run would write,
+each once, and rewrites only the parts that held what changed.
 """
 
 from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
 
 from .. import __version__
 from ..export.schema import PER_FILE_TABLES, content_key, path_key
@@ -22,8 +30,20 @@ def part_key(corpus_file: CorpusFile) -> str:
     return content_key(corpus_file.sha256) if corpus_file.sha256 else path_key(corpus_file.source_path)
 
 
-def _is_done(corpus_file: CorpusFile, writer: DatasetWriter, model_id: str) -> bool:
-    marker = writer.read_marker(part_key(corpus_file))
+def batch_part_name(batch: list[CorpusFile], model_version: str) -> str:
+    """Name of a batch's parts: from the part keys, paths and given metadata of its files, the package version
+    and the model, so two batches with different rows never share a name and the same batch always does."""
+    entries = [[part_key(f), f.source_path, sorted(dict(f.given).items())] for f in batch]
+    text = json.dumps([__version__, model_version, entries], sort_keys=True, default=str)
+    return "b" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:23]
+
+
+def marker_part(marker: dict | None, key: str) -> str | None:
+    """The part a marker says holds its file's rows (a marker from before batch parts: the file's own part)."""
+    return None if marker is None else marker.get("part", key)
+
+
+def _is_done(corpus_file: CorpusFile, marker: dict | None, model_id: str) -> bool:
     return (
         marker is not None
         and marker.get("source_path") == corpus_file.source_path
@@ -34,7 +54,7 @@ def _is_done(corpus_file: CorpusFile, writer: DatasetWriter, model_id: str) -> b
 
 
 def plan_work(
-    files: list[CorpusFile], writer: DatasetWriter, model: str | None = None
+    files: list[CorpusFile], writer: DatasetWriter, model: str | None = None, parts: dict[str, str] | None = None
 ) -> tuple[list[CorpusFile], set[str]]:
     """Which files need processing, and the set of part keys the finished output should hold.
 
@@ -42,6 +62,7 @@ def plan_work(
     doc_id (content-derived) is never duplicated. A file is skipped when its completion marker names
     the same path, package version, model version and given metadata (so a retrained model redoes
     everything, and a changed manifest row redoes its file); files that failed to read are always retried.
+    `parts`, when given, is filled with the part that holds each skipped file's rows (for `sweep`).
     """
     model_id = model_identity(model)
     first_by_content: dict[str, CorpusFile] = {}
@@ -51,20 +72,53 @@ def plan_work(
             todo.append(corpus_file)
         elif corpus_file.sha256 not in first_by_content:
             first_by_content[corpus_file.sha256] = corpus_file
-    todo.extend(first for first in first_by_content.values() if not _is_done(first, writer, model_id))
+    for first in first_by_content.values():
+        key = part_key(first)
+        marker = writer.read_marker(key)
+        if not _is_done(first, marker, model_id):
+            todo.append(first)
+        elif parts is not None:
+            parts[key] = marker_part(marker, key)
     kept = [corpus_file for corpus_file in files if corpus_file.sha256 is None] + list(first_by_content.values())
     live = {part_key(corpus_file) for corpus_file in kept}
     return sorted(todo, key=lambda corpus_file: corpus_file.source_path), live
 
 
-def remove_stale(writer: DatasetWriter, live: set[str]) -> int:
-    """Drop parts of files no longer in the corpus (or changed), so the output equals a full run's."""
-    stale = set()
+@dataclass
+class SweepStats:
+    """What `sweep` did: file keys whose rows went for good, parts rewritten and removed (all tables)."""
+
+    stale: int = 0
+    rewritten: int = 0
+    removed: int = 0
+    kept: int = 0
+    rewritten_parts: list = field(default_factory=list)  # "table/name" of each part rewritten or removed
+
+
+def sweep(writer: DatasetWriter, live: set[str], current: dict[str, str]) -> SweepStats:
+    """Keep only live rows: a slice survives when its file is in the corpus (`live`) and its marker names the
+    part it is in (`current`: file part key -> part, for every marked file). Parts whose slices all survive are
+    not touched; the others are rewritten atomically or removed. Markers of files gone from the corpus go."""
+    stats = SweepStats()
+    stale = writer.done_keys() - live
     for table in PER_FILE_TABLES:
-        stale |= writer.part_keys(table) - live
-    stale |= writer.done_keys() - live
+        for name in writer.part_names(table):
+            files = writer.part_files(table, name)
+            stale.update(key for key, _ in files if key not in live)
+            keep = {key for key, _ in files if key in live and current.get(key) == name}
+            outcome = writer.keep_files(table, name, keep)
+            if outcome == "kept":
+                stats.kept += 1
+                continue
+            setattr(stats, outcome, getattr(stats, outcome) + 1)
+            stats.rewritten_parts.append(f"{table}/{name}")
     for key in stale:
         writer.unmark(key)
-        for table in PER_FILE_TABLES:
-            writer.remove_part(table, key)
-    return len(stale)
+    stats.stale = len(stale)
+    return stats
+
+
+def remove_stale(writer: DatasetWriter, live: set[str]) -> int:
+    """Drop the rows of files no longer in the corpus (or changed), so the output equals a full run's."""
+    current = {key: marker_part(writer.read_marker(key), key) for key in writer.done_keys() & live}
+    return sweep(writer, live, current).stale

@@ -13,8 +13,10 @@ Memory does not grow with the corpus:
   memory of tok2vec + NER grows with the tokens in one minibatch;
 - each batch runs in spaCy's memory zone (`worker.run_batch`), so a long-lived worker's string store
   does not grow with every new name and number it sees.
-The corpus-wide tables (people, role_history, attendance.person_id) are rebuilt by pipeline/people.py at
-the end of each run, in the parent.
+Each batch writes one part per table (`engine.batch.write_stage`), so the number of files grows with
+batches, not documents. After the batches, `engine.plan.sweep` rewrites only the parts that still hold
+rows of changed, renamed or removed files (see plan.py). The corpus-wide tables (people, role_history,
+attendance.person_id) are rebuilt by pipeline/people.py at the end of each run, in the parent.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from ..export.writer import DatasetWriter
 from ..ingest.given import MetadataOptions, load_metadata
 from ..ingest.scan import CorpusFile, scan_corpus
 from .batch import BatchStats
-from .plan import part_key, plan_work, remove_stale
+from .plan import SweepStats, marker_part, part_key, plan_work, sweep
 from .settings import ExtractSettings
 from .worker import BatchReport, run_batch
 
@@ -55,6 +57,7 @@ class RunSummary:
     files_processed: int = 0
     files_skipped: int = 0
     stale_removed: int = 0
+    sweep: SweepStats = field(default_factory=SweepStats)  # parts rewritten or removed at the end of the run
     seconds: float = 0.0
     stats: BatchStats = field(default_factory=BatchStats)
     # parent-side stages (scan, plan, stale, corpus_tables); per-batch stages are in stats.stage_seconds
@@ -189,7 +192,8 @@ def run_extract(
     writer = DatasetWriter(out)
     writer.clean_temporaries()
     t_scan = time.perf_counter()
-    todo, live = plan_work(files, writer, model)
+    current: dict[str, str] = {}  # file part key -> the part that holds its rows, for the sweep
+    todo, live = plan_work(files, writer, model, current)
     summary = RunSummary(files_seen=len(files), files_processed=len(todo), engine=name)
     summary.files_skipped = len(set(map(part_key, files))) - len(set(map(part_key, todo)))
     summary.stage_seconds["scan"] = t_scan - started
@@ -228,7 +232,12 @@ def run_extract(
     t_stale = time.perf_counter()
     summary.stage_seconds["batches"] = t_stale - t_batches
 
-    summary.stale_removed = remove_stale(writer, live)
+    for key in set(map(part_key, todo)):
+        part = marker_part(writer.read_marker(key), key)
+        if part is not None:
+            current[key] = part
+    summary.sweep = sweep(writer, live, current)
+    summary.stale_removed = summary.sweep.stale
     t_corpus = time.perf_counter()
     summary.stage_seconds["stale"] = t_corpus - t_stale
     from ..corpus_tables import build_corpus_tables

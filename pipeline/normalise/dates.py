@@ -381,6 +381,9 @@ _CLOCK_24_RE = re.compile(r"\b(\d{1,2})[.:](\d{2})\b")
 _NOON_RE = re.compile(r"\b(?:noon|midday)\b", re.I)
 
 
+_CLOCK_TIME_RE = re.compile(r"\b\d{1,2}[.:]\d{2}(?:[ \t]*[ap]\.?[ \t]?m\b\.?)?|\b\d{1,2}[ \t]*[ap]\.?[ \t]?m\b\.?", re.I)
+
+
 def normalise_day(text: str | None) -> str | None:
     """The ISO day of a meeting header's date text, or None unless day, month and year are all printed.
 
@@ -397,6 +400,7 @@ def normalise_day(text: str | None) -> str | None:
     if not text or not isinstance(text, str):
         return None
     s = _ORDINAL_SUFFIX_RE.sub(r"\1", _WEEKDAY_WORD_RE.sub(" ", text))
+    s = _CLOCK_TIME_RE.sub(" ", s)  # "16th March, 2017 7.00 pm": the time is not part of the day
     s = " ".join(re.sub(r"\b(?:the|of)\b", " ", s, flags=re.I).replace(",", " ").split())
     if not _DAY_MONTH_YEAR_RE.search(s):
         return None

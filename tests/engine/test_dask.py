@@ -1,6 +1,6 @@
 """Dask distributed: a LocalCluster with 2 worker processes gives the same tables as the local run, row
-for row; the pipeline is loaded once per worker process; parts are content-addressed, so workers never
-write the same file."""
+for row; the pipeline is loaded once per worker process; parts are named by their batch's files, so workers never
+write the same file, and both layouts hold one part per table per batch."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ distributed = pytest.importorskip("distributed")
 
 from pipeline.engine import ExtractSettings, run_extract  # noqa: E402
 from pipeline.engine.compare import differences  # noqa: E402
+from tests.engine.test_layout import assert_layout  # noqa: E402
 
 
 @pytest.mark.slow
@@ -49,7 +50,9 @@ def test_local_cluster_equals_local_run(tmp_path):
 
     assert differences(tmp_path / "local", tmp_path / "dask") == []
     for table in ("documents", "sections", "entities", "errors"):
-        local_parts = sorted(p.name for p in (tmp_path / "local" / table).glob("part-*.parquet"))
-        assert local_parts == sorted(p.name for p in (tmp_path / "dask" / table).glob("part-*.parquet"))
-        assert len(local_parts) == 10  # one content-addressed part per source file
+        # one part per table per batch: the local run's default batch takes all 10 files, Dask ran 10 batches
+        assert len(list((tmp_path / "local" / table).glob("part-*.parquet"))) == 1
+        assert len(list((tmp_path / "dask" / table).glob("part-*.parquet"))) == 10
+    assert_layout(tmp_path / "local", max_parts=1)
+    assert_layout(tmp_path / "dask", max_parts=10)
     assert not list((tmp_path / "dask").glob("*/.tmp-*"))  # no temporary left behind

@@ -119,14 +119,19 @@ def test_inline_run_reports_counts_per_process(small_corpus, tmp_path):
 def test_worker_processes_equal_inline_run(small_corpus, tmp_path):
     inline = run_extract(small_corpus, tmp_path / "inline", None)
     multi = run_extract(small_corpus, tmp_path / "multi", None, workers=2, settings=ExtractSettings(batch_files=1))
+    one_by_one = run_extract(small_corpus, tmp_path / "one_by_one", None, settings=ExtractSettings(batch_files=1))
     assert multi.engine == "processes" and multi.stats.documents == inline.stats.documents == 3
     assert os.getpid() not in {int(k.rsplit(":", 1)[1]) for k in multi.workers}
     assert 1 <= len(multi.workers) <= 2
     assert all(w["model_loads"] == 1 for w in multi.workers.values())  # once per process, not per batch
     assert differences(tmp_path / "inline", tmp_path / "multi") == []
-    # parts are content-addressed: the same names whichever process wrote them
+    assert differences(tmp_path / "one_by_one", tmp_path / "multi") == []
+    # one part per table per batch (3 batches of one file; the inline run's default batch takes all 3), named
+    # by the batch's files: the same batches give the same names whichever process wrote them
+    assert one_by_one.files_processed == 3
     for table in ("documents", "entities", "attendance"):
-        assert sorted(p.name for p in (tmp_path / "inline" / table).iterdir()) == sorted(
+        assert len(list((tmp_path / "inline" / table).iterdir())) == 1
+        assert sorted(p.name for p in (tmp_path / "one_by_one" / table).iterdir()) == sorted(
             p.name for p in (tmp_path / "multi" / table).iterdir()
         )
 

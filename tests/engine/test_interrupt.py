@@ -23,6 +23,7 @@ import pytest
 
 from pipeline.engine import run_extract
 from pipeline.export.schema import TABLES
+from tests.engine.test_layout import assert_layout
 from tests.helpers import REPO, assert_same_tables, read_tables, variant_corpus
 
 MINUTES = REPO / ".venv" / "bin" / "minutes"
@@ -119,6 +120,7 @@ def test_killed_runs_then_rerun_equal_uninterrupted(tmp_path, corpus_and_referen
     assert not torn.exists()
     assert not list(out.glob("*/.tmp-*")) and not list(out.glob("_state/done/.tmp-*"))
     assert_same_tables(reference, out)
+    assert_layout(out)  # every part live: each file's rows in the one part its marker names, no orphan slice
     tables = read_tables(out)
     assert tables["documents"].doc_id.is_unique and tables["entities"].entity_id.is_unique
     assert tables["sections"].section_id.is_unique
@@ -131,4 +133,5 @@ def test_rerun_after_complete_run_changes_nothing(tmp_path, corpus_and_reference
     shutil.copytree(reference, out)
     again = run_extract(corpus, out, None)
     assert again.files_processed == 0  # every file has its completion marker, bad ones included
+    assert again.sweep.rewritten == again.sweep.removed == 0  # nothing changed, no part touched
     assert_same_tables(reference, out)

@@ -1,0 +1,136 @@
+"""The table layout: one part per table per batch (the number of files grows with batches, not documents),
+each part's footer naming the file slices it holds, every part live; an incremental run rewrites only the
+parts that held a changed, renamed or removed file, and a run stopped between a batch's parts and its
+markers is finished by the next, nothing duplicated or lost."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline.engine import ExtractSettings, run_extract
+from pipeline.engine.plan import marker_part
+from pipeline.export.schema import PER_FILE_TABLES
+from pipeline.export.writer import DatasetWriter
+from tests.helpers import assert_same_tables, read_tables, variant_corpus
+
+SMALL_BATCHES = ExtractSettings(batch_files=4)
+
+
+def part_bytes(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.glob("*/part-*.parquet"))}
+
+
+def assert_layout(out: Path, max_parts: int | None = None) -> None:
+    """Every part is live: its slices add up to its rows, each file's slice is in the part its marker names,
+    and no file has rows in two parts; readers over the folder see each doc_id once."""
+    writer = DatasetWriter(out)
+    done = writer.done_keys()
+    for table in PER_FILE_TABLES:
+        names = writer.part_names(table)
+        if max_parts is not None:
+            assert len(names) <= max_parts, (table, len(names), max_parts)
+        owner: dict[str, str] = {}
+        for name in names:
+            files = writer.part_files(table, name)
+            assert sum(count for _, count in files) == len(pd.read_parquet(writer.part_path(table, name)))
+            for key, _ in files:
+                assert key not in owner, f"{table}: rows of {key} in {owner[key]} and {name}"
+                owner[key] = name
+                assert key in done and marker_part(writer.read_marker(key), key) == name, (table, name, key)
+        if names:
+            glob = f"{(out / table).as_posix()}/*.parquet"
+            count = duckdb.connect().execute(f"select count(*) from read_parquet('{glob}')").fetchone()[0]
+            assert count == len(pd.read_parquet(out / table))
+    docs = pd.read_parquet(out / "documents")
+    assert docs.doc_id.is_unique
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return variant_corpus(tmp_path_factory.mktemp("layout") / "corpus", 12)
+
+
+def test_parts_hold_batches_not_files(tmp_path, corpus):
+    summary = run_extract(corpus, tmp_path / "out", None, settings=SMALL_BATCHES)
+    batches = sum(w["batches"] for w in summary.workers.values())
+    assert summary.files_processed == 16 and batches == 4  # 16 distinct contents (a duplicate is read once)
+    assert_layout(tmp_path / "out", max_parts=batches)
+    for table in PER_FILE_TABLES:
+        assert len(list((tmp_path / "out" / table).glob("*.parquet"))) == batches  # one per batch, none per file
+    one = run_extract(corpus, tmp_path / "one", None)  # the default batch takes the whole small corpus
+    assert len(list((tmp_path / "one" / "sections").glob("*.parquet"))) == 1
+    assert_same_tables(tmp_path / "out", tmp_path / "one")
+    assert one.sweep.rewritten == one.sweep.removed == 0
+
+
+def test_one_changed_file_rewrites_only_its_part(tmp_path, corpus):
+    work, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(corpus, work)
+    run_extract(work, out, None, settings=SMALL_BATCHES)
+    before = part_bytes(out)
+    changed = work / "m005.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nA late note.\n", encoding="utf-8")
+
+    again = run_extract(work, out, None, settings=SMALL_BATCHES)
+    assert again.files_processed == 1 and again.stale_removed == 1
+    after = part_bytes(out)
+    untouched = {name for name in before if after.get(name) == before[name]}
+    rewritten = {name for name in before if name in after and after[name] != before[name]}
+    new = set(after) - set(before)
+    # per table: the one part that held the old version is rewritten without it, one new part holds the new
+    assert len(rewritten) == len(new) == len(PER_FILE_TABLES), (rewritten, new)
+    assert len(untouched) == len(before) - len(PER_FILE_TABLES)
+    assert again.sweep.rewritten == len(PER_FILE_TABLES) and again.sweep.removed == 0
+    assert_layout(out)
+    run_extract(work, tmp_path / "fresh", None, settings=SMALL_BATCHES)
+    assert_same_tables(out, tmp_path / "fresh")
+
+
+def test_removed_and_renamed_files_leave_no_stale_or_duplicate_rows(tmp_path, corpus):
+    work, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(corpus, work)
+    run_extract(work, out, None, settings=SMALL_BATCHES)
+    (work / "m001.txt").unlink()
+    (work / "m002.txt").rename(work / "renamed.txt")  # same bytes, new path: its rows move to a new part
+    again = run_extract(work, out, None, settings=SMALL_BATCHES)
+    assert again.files_processed == 1 and again.stale_removed == 1
+    assert_layout(out)
+    docs = read_tables(out)["documents"]
+    assert "renamed.txt" in set(docs.source_path) and not {"m001.txt", "m002.txt"} & set(docs.source_path)
+    run_extract(work, tmp_path / "fresh", None, settings=SMALL_BATCHES)
+    assert_same_tables(out, tmp_path / "fresh")
+    # every file removed: every part goes
+    for path in list(work.iterdir()):
+        path.unlink()
+    run_extract(work, out, None, settings=SMALL_BATCHES)
+    assert not list(out.glob("*/part-b*.parquet")) and not DatasetWriter(out).done_keys()
+
+
+def test_run_stopped_before_markers_is_finished_without_duplicates(tmp_path, corpus, monkeypatch):
+    """The state a kill leaves between a batch's parts and its markers (the SIGKILL test hits it at random)."""
+    reference = tmp_path / "reference"
+    run_extract(corpus, reference, None, settings=SMALL_BATCHES)
+    out = tmp_path / "out"
+    calls = {"n": 0}
+    original = DatasetWriter.mark_done
+
+    def mark_then_die(self, key, info):
+        calls["n"] += 1
+        if calls["n"] == 6:  # the second batch's parts are written, one of its markers is
+            raise KeyboardInterrupt
+        original(self, key, info)
+
+    monkeypatch.setattr(DatasetWriter, "mark_done", mark_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        run_extract(corpus, out, None, settings=SMALL_BATCHES)
+    monkeypatch.setattr(DatasetWriter, "mark_done", original)
+    # a different batching next time: the unmarked files' rows land in other parts, the old slices must go
+    again = run_extract(corpus, out, None, settings=ExtractSettings(batch_files=3))
+    assert again.files_processed == 16 - 5
+    assert_layout(out)
+    assert_same_tables(reference, out)
