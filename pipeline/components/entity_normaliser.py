@@ -41,18 +41,27 @@ def top_section_bounds(doc: Doc, offset: int) -> tuple[int, int] | None:
     return None
 
 
+# nouns that point back to the measure named before them rather than name one
+ANAPHORIC = frozenset({"figure", "figures", "rate", "number", "performance", "level", "total", "result", "score"})
+
+
 def parsed_indicators(doc: Doc, metrics: list) -> dict[tuple[int, int], tuple[int, int]]:
     """What each METRIC measures by the parse; a figure the parse links to nothing takes its sentence's previous one."""
     if not doc.has_annotation("DEP"):
         return {}
     out: dict[tuple[int, int], tuple[int, int]] = {}
     previous: dict[int, tuple[int, int]] = {}  # sentence start -> the last indicator found in it
+    last: tuple[int, int] | None = None  # the last indicator that names a measure
     for ent in metrics:
         sentence = ent.sent.start
         span = parse_indicator(ent) or previous.get(sentence)
+        if span and doc.text[span[0] : span[1]].casefold() in ANAPHORIC and last and span[0] - last[1] < 400:
+            span = last  # "In December alone the figure was 88%": the figure of the measure just named
         if span:
             out[(ent.start_char, ent.end_char)] = span
             previous[sentence] = span
+            if doc.text[span[0] : span[1]].casefold() not in ANAPHORIC:
+                last = span
     return out
 
 

@@ -41,6 +41,24 @@ REPORTING_VERBS = {
     "report",
     "record",
 }
+# "an increase of 1.99% in the fire element", "a council tax increase of 2.99 per cent": the change is of the thing
+CHANGE_NOUNS = {
+    "increase",
+    "decrease",
+    "rise",
+    "fall",
+    "reduction",
+    "cut",
+    "growth",
+    "overspend",
+    "underspend",
+    "uplift",
+    "change",
+    "drop",
+    "saving",
+    "savings",
+    "improvement",
+}
 # a share of these people is measured with what they did: "81% of respondents agreed with the proposal"
 PEOPLE = {
     "people",
@@ -105,7 +123,16 @@ def parse_indicator(ent) -> tuple[int, int] | None:
     of = next((t for t in root.rights if t.dep_ == "prep" and t.lower_ == "of"), None)
     if of is None and ent.end < len(doc) and doc[ent.end].lower_ == "of" and doc[ent.end].head.i in blocked:
         of = doc[ent.end]
-    if of is not None:
+    change = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "of" else None
+    if change is not None and change.lemma_.lower() in CHANGE_NOUNS:
+        of = None
+        target = next((t for t in change.rights if t.dep_ == "prep" and t.lower_ in ("in", "on", "to")), None)
+        thing = next((t for t in target.children if t.dep_ == "pobj"), None) if target is not None else None
+        if thing is not None and thing.pos_ in NOUNS and thing.ent_type_ not in ("DATE", "METRIC"):
+            noun = thing  # "an increase of 1.99% in the fire and rescue element of council tax"
+        elif any(t.dep_ in ("compound", "amod", "nmod") for t in change.lefts):
+            noun = change  # "a council tax increase of 2.99 per cent"
+    if noun is None and of is not None:
         noun = next((t for t in of.children if t.dep_ == "pobj" and t.pos_ in NOUNS), None)
         share = noun is not None
     if noun is None and root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and root.head.pos_ in NOUNS:

@@ -92,6 +92,10 @@ _CLAUSE = re.compile(
     r"\s+(?:had|has|have|was|were|is|are|stood|increased|decreased|rose|fell|reduced|grew|dropped)\b",
     re.I,
 )
+# a unit after the number ("29 days", "12 weeks") says how it is counted, not what is measured
+_UNIT_WORDS = frozenset(
+    "day days week weeks month months year years hour hours minute minutes working days per cent percent".split()
+)
 _PERIOD_CUE = re.compile(r"\b(as\s+at|as\s+of|at|in|for|during|by|since|until|to|from)\s*$", re.I)
 _GOVERNING = re.compile(r"^\s*(?:as\s+at|as\s+of|at)\s+$", re.I)
 _WORD = re.compile(r"[\w'’\-/&]+|[^\w\s]")
@@ -208,7 +212,7 @@ def find_indicator(text: str, start: int, end: int, sentence: tuple[int, int]) -
     line_start, line_end = line_bounds(text, start, end)
     # 1. the counted noun after the figure: "152 cases", "90% of primary schools", "£1.2m overspend"
     noun_phrase = _following_noun_phrase(text, end, line_end)
-    if noun_phrase:
+    if noun_phrase and text[noun_phrase[0] : noun_phrase[1]].casefold() not in _UNIT_WORDS:
         return noun_phrase
     # 2. a list label before the figure on its line
     prefix_start = _BULLET.match(text, line_start, start).end() if start > line_start else start
@@ -285,6 +289,8 @@ def find_period(
     sentence_start, sentence_end = sentence
     line_start, line_end = line_bounds(text, start, end)
     lo, hi = min(sentence_start, line_start), max(sentence_end, line_end)
+    if line_start <= sentence_start and sentence_end <= line_end:
+        lo, hi = sentence_start, sentence_end  # one sentence of several on a line: the others' dates are theirs
     near = [(ds, de) for ds, de in dates if lo <= ds and de <= hi and (ds, de) not in others]
     if near:
 
@@ -296,6 +302,10 @@ def find_period(
         return text[date_start:date_end]
     # a governing "As at <DATE>" earlier in the section, or a heading "position at end of <DATE>"
     section_start = section[0] if section else max(0, start - 3000)
+    above = line_start
+    for _ in range(3):  # a heading just above the figure may sit in the section before (the splitter's header)
+        above = text.rfind("\n", 0, max(0, above - 1)) + 1
+    section_start = min(section_start, above)
     governing = None
     for date_start, date_end in dates:
         if section_start <= date_start < start and (date_start, date_end) not in others:

@@ -381,7 +381,9 @@ _CLOCK_24_RE = re.compile(r"\b(\d{1,2})[.:](\d{2})\b")
 _NOON_RE = re.compile(r"\b(?:noon|midday)\b", re.I)
 
 
-_CLOCK_TIME_RE = re.compile(r"\b\d{1,2}[.:]\d{2}(?:[ \t]*[ap]\.?[ \t]?m\b\.?)?|\b\d{1,2}[ \t]*[ap]\.?[ \t]?m\b\.?", re.I)
+_CLOCK_TIME_RE = re.compile(
+    r"\b\d{1,2}[.:]\d{2}(?:[ \t]*[ap]\.?[ \t]?m\b\.?)?|\b\d{1,2}[ \t]*[ap]\.?[ \t]?m\b\.?", re.I
+)
 
 
 def normalise_day(text: str | None) -> str | None:
