@@ -2,7 +2,8 @@
 
 The scores are numbers, not only asserts: `minutes phenomena --failures` prints them. The test holds the line
 measured with the shipped model (floors.json, `minutes phenomena --write-floors`): no phenomenon may pass
-fewer variants than its floor, and no kind of check may fall below its floor share, beyond training noise. Raise the floors when the pipeline gets better.
+fewer variants than its floor, and no kind of check may fall below its floor share, beyond training noise.
+Raise the floors when the pipeline gets better.
 """
 
 from __future__ import annotations
