@@ -219,8 +219,10 @@ class RelationExtractor:
     def _weights_bytes(self) -> bytes:
         buffer = io.BytesIO()
         arrays = {"w": self.classifier.weights, "b": np.array([self.classifier.bias])}
-        for name, model in (("attends", self.attendance.attends), ("member", self.attendance.member)):
-            arrays[f"{name}_w"], arrays[f"{name}_b"] = model.weights, np.array([model.bias])
+        arrays["attends_w"], arrays["attends_b"] = (
+            self.attendance.attends.weights,
+            np.array([self.attendance.attends.bias]),
+        )
         np.savez_compressed(buffer, **arrays)
         return buffer.getvalue()
 
@@ -229,8 +231,7 @@ class RelationExtractor:
         self.classifier = PairClassifier(arrays["w"].astype(np.float32), float(arrays["b"][0]))
         if "attends_w" in arrays:  # pipelines saved before the attendance classifier have only the pair weights
             self.attendance = AttendanceClassifier(
-                PairClassifier(arrays["attends_w"].astype(np.float32), float(arrays["attends_b"][0])),
-                PairClassifier(arrays["member_w"].astype(np.float32), float(arrays["member_b"][0])),
+                PairClassifier(arrays["attends_w"].astype(np.float32), float(arrays["attends_b"][0]))
             )
         self.is_initialized = True
 

@@ -33,11 +33,12 @@ SCORES = {"adjacent": 0.95, "parse": 0.95, "order": 0.85, "list": 0.9}
 
 _IN_ATT_GROUP = re.compile(
     r"officer|other attendee|in attendance|also (?:present|in attendance)|others present|"
-    r"guest|speaker|partner|advis|support",
+    r"guest|speaker|advis|support",  # not "partners": on a partnership board the partners are its members
     re.I,
 )
 _APOLOGY_GROUP = re.compile(r"apolog|absent", re.I)
 _SUBSTITUTE_GROUP = re.compile(r"substitut", re.I)
+_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd|Rev)\.?[ \t\u00a0]+$")
 # words that begin a surname ("Ní Bhriain", "ap Gwilym", "van der Berg"): such a name can stand without a given name
 _SURNAME_PARTICLES = frozenset(
     "ní nic ní ó o' ap ab van von der den de del della da di du le la mac mc bin al el st".split()
@@ -262,9 +263,13 @@ def attendance_rows(
         for candidate in undecided_mentions(text, mentions, sections, members, with_role, by_cue):
             mention = persons[(candidate.start, candidate.end)]
             name = canonical(mention.text) or ""
-            if name.casefold() in known or not (candidate.member or len(name.split()) >= 2):
-                continue  # a lone word without a title is too often a place the NER took for a name
-            decided = classifier.decide(mention_features(text, candidate, sections))
+            if name.casefold() in known or not (
+                candidate.member
+                or candidate.has_role
+                or _HONORIFIC_BEFORE.search(text, max(0, mention.start - 12), mention.start)
+            ):
+                continue  # without a title, an honorific or a role, a "name" is too often a place the NER took
+            decided = classifier.decide(mention_features(text, candidate, sections), candidate.member)
             if decided:
                 items.append((mention, decided[0], "model", decided[1]))
     items.sort(key=lambda item: item[0].start)

@@ -142,7 +142,7 @@ def govern(
     line_end = text.find("\n", end)
     line_end = len(text) if line_end == -1 else line_end
     cues = [c for c in cues if not c.rule.line_only or (line_start <= c.start and c.end <= line_end)]
-    ordered = _by_order(text, start, end, cues, line_start, line_end)
+    ordered = _by_order(text, start, end, cues, line_start, line_end, names)
     adjacent = [(cue, how) for cue, how in ordered if how == "adjacent"]
     candidates: list[tuple[CueMatch, str]] = list(adjacent)
     # the parse reads prose: a table row or a tab-separated line is read by its layout alone
@@ -155,14 +155,34 @@ def govern(
         if all(cue is not seen for seen, _ in candidates):
             candidates.append((cue, how))
     for cue, how in candidates:
+        if how == "order" and cue.start >= end and _bracketed_for_another(text, name, cue, names):
+            continue  # "A, B and C (as substitute for D)": the bracket speaks of C alone
         effect = _effect(cue, name, names, members)
         if effect != "defer":
             return Governed(effect, cue.rule.id, how)
     return None
 
 
+def _bracketed_for_another(text: str, name: tuple[int, int], cue: CueMatch, names: list[tuple[int, int]]) -> bool:
+    """The cue sits in a bracket that follows another name, nearer to it than `name`."""
+    gap = text[name[1] : cue.start]
+    return "(" in gap and any(name[1] <= s and e <= cue.start for s, e in names if (s, e) != name)
+
+
+def _name_after_on_its_line(text: str, cue: CueMatch, names: list[tuple[int, int]]) -> bool:
+    line_end = text.find("\n", cue.end)
+    line_end = len(text) if line_end == -1 else line_end
+    return any(cue.end <= s and e <= line_end for s, e in names)
+
+
 def _by_order(
-    text: str, start: int, end: int, cues: list[CueMatch], line_start: int, line_end: int
+    text: str,
+    start: int,
+    end: int,
+    cues: list[CueMatch],
+    line_start: int,
+    line_end: int,
+    names: list[tuple[int, int]] = (),
 ) -> list[tuple[CueMatch, str]]:
     """Cues by the layout of the sentence, most likely governor first.
 
@@ -181,7 +201,11 @@ def _by_order(
     after = sorted((c for c in same_line if c.start >= end), key=lambda c: c.start)
     if before and after and _CLAUSE_BREAK.search(text, before[0].end, start) and after[0].rule.before != "defer":
         before, after = after[:1], before + after[1:]  # "…, and C and D replaced E": C's verb is after C
-    earlier = sorted((c for c in cues if c.end <= line_start), key=lambda c: -c.end)
+    # a cue on an earlier line governs this one only when it introduces what follows: no name after it on its line
+    earlier = sorted(
+        (c for c in cues if c.end <= line_start and not _name_after_on_its_line(text, c, names)),
+        key=lambda c: -c.end,
+    )
     seen: list[tuple[CueMatch, str]] = []
     for cue, how in [*((c, "adjacent") for c in adjacent), *((c, "order") for c in [*before, *after, *earlier])]:
         if all(cue is not other for other, _ in seen):
