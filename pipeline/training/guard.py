@@ -24,18 +24,12 @@ BOOTSTRAP_SAMPLES = 2000
 CONFIDENCE = 0.95
 
 
-# lower 5% points of the chi-square distribution by degrees of freedom: with few seeds the sample sd is
-# itself uncertain, so the tolerance uses the 95% upper confidence bound of sigma, s * sqrt(df / chi2)
-_CHI2_LOWER_5 = {1: 0.00393, 2: 0.103, 3: 0.352, 4: 0.711, 5: 1.145, 6: 1.635, 7: 2.167, 8: 2.733, 9: 3.325}
-
-
 def training_noise(path: Path) -> dict[str, float]:
     """Per-label tolerance for training-seed noise, from `minutes noise` (0 when not measured).
 
     Current and candidate are two independent trainings, so their F1 difference has sd sqrt(2)*sigma, where
-    sigma is the seed-to-seed sd on the fixed split. The tolerance is the two-sided 95% bound of that
-    difference, 1.96*sqrt(2)*sigma, with sigma at the 95% upper confidence bound from the seeds measured
-    (a handful of seeds understates it), and never less than the observed spread (max - min).
+    sigma is the seed-to-seed sd on the fixed split (the NER's own predictions). The tolerance is the two-sided
+    95% bound of that difference, 1.96*sqrt(2)*sigma, and never less than the observed spread (max - min).
     """
     if not path.is_file():
         return {}
@@ -49,9 +43,7 @@ def seed_tolerance(measured: dict, label: str) -> float:
     scores = [f1[label] for f1 in measured.get("per_seed_f1", {}).values() if label in f1]
     if len(scores) < 2:
         return spread
-    df = len(scores) - 1
-    sigma = statistics.stdev(scores) * math.sqrt(df / _CHI2_LOWER_5.get(df, df * 0.6))
-    return round(max(spread, 1.96 * math.sqrt(2) * sigma), 4)
+    return round(max(spread, 1.96 * math.sqrt(2) * statistics.stdev(scores)), 4)
 
 
 def regressions(comparisons: list[LabelComparison], noise: dict[str, float]) -> list[LabelComparison]:
