@@ -158,8 +158,9 @@ def time_stages() -> StageTimer:
     timer.wrap(batch, "doc_rows", "rows")
     timer.wrap(batch, "unwritable_reason", "write")  # Arrow conversion check before the parts are written
     timer.wrap(DatasetWriter, "write_part", "write")
+    timer.wrap(DatasetWriter, "write_files_part", "write")  # a batch's parts
     timer.wrap(DatasetWriter, "mark_done", "write")
-    timer.wrap(runner, "remove_stale", "stale")
+    timer.wrap(runner, "sweep", "stale")  # parts rewritten without stale rows
     timer.wrap(corpus_tables, "build_corpus_tables", "corpus_tables")
     return timer
 
