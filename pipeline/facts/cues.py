@@ -4,11 +4,12 @@ A cue (`pipeline/patterns/attendance_cues.jsonl`, schema `pipeline.rules.ATTENDA
 names it covers did at this meeting. Several cues can share a sentence ("All were welcomed … and apologies
 were received from A, B and C"), so the governing cue of each name is found, not the first or strongest:
 
-1. **the parse**: walking up the dependency heads from the name, the first token inside a cue is its
-   governor ("C" → "from" → "received": the apologies cue, not "welcomed" at the root);
-2. **the layout and order**, when the parse links the name to no cue (no parser, or a list or table the parser
-   cannot read): a cue right next to the name, else the nearest cue on its line (before it, or after it across
-   a clause boundary), else a cue on an earlier line that introduces the list the name is in.
+1. **a cue right next to the name** ("A (Chair)", "Apologies: A", "A – B Sub");
+2. **the parse** (prose only, not table rows): walking up the dependency heads from the name, the first token
+   inside a cue is its governor ("C" → "from" → "received": the apologies cue, not "welcomed" at the root);
+3. **the layout and order**, when the parse links the name to no cue (no parser, or a list the parser cannot
+   read): the nearest cue on its line (before it, or after it across a clause boundary; not a bracket that
+   follows another name), else a cue on an earlier line that introduces the list the name is in.
 
 Names before the cue take its `before` effect, names after it its `after` effect; `defer` passes the name on
 to the next candidate (an enclosing cue, then the layout and the classifier in `attendance`). Pure Python: the
