@@ -19,6 +19,7 @@ from pipeline.paths import BUILD, MODELS
 from pipeline.training import train
 from pipeline.training.guard import LabelComparison
 from pipeline.training.scoring import LABELS, count_matches, prf, score_ner, summarise
+from pipeline.training.train import NAMES_LABEL
 
 runner = CliRunner()
 
@@ -97,7 +98,7 @@ def test_train_accepts_then_guard_refuses_remembers_and_accepts_on_request(stand
     assert scores["model"] == "cnn" and scores["test_docs"] > 0
     assert train.train_model("cnn", build) == 0  # the same model again: no label moves, accepted
     scores = json.loads((current / "scores.json").read_text())
-    assert {row["label"] for row in scores["guard"]} == set(LABELS)  # the paired comparison is recorded
+    assert {row["label"] for row in scores["guard"]} == {*LABELS, NAMES_LABEL}  # the paired comparison is recorded
 
     fake = LabelComparison("PERSON", 120, 0.93, 0.80, -0.18, -0.09)
     monkeypatch.setattr(train, "regressions", lambda comparisons, noise: [fake])
