@@ -505,8 +505,9 @@ ATTENDANCE_CUE_RULES = RuleSchema(
     "One JSON object per line: words in a sentence that say what the people it covers did at this meeting "
     "(`apologies were received from`, `replaced`, `on behalf of`, `in the Chair`) or that they did not attend "
     "it at all (`has replaced` a member, `the appointment of`, `Contact:`). Read by `pipeline/facts/cues.py`. A "
-    "cue governs the names in its scope: a name's governing cue is the nearest cue above it in the dependency "
-    "parse (prose), else the nearest cue before it in the sentence or the list it introduces. Names before the "
+    "cue governs the names in its scope: a name's governing cue is a cue right next to it, else the nearest cue "
+    "above it in the dependency parse (prose), else the nearest cue on its line or one that introduces the list "
+    "it is in. Names before the "
     "cue get `before`, names after it `after`: an attendance status, `none` (this mention is not attendance) "
     "or `defer` (the cue says nothing about them: an enclosing cue, the list they sit in or the classifier "
     "decides). Matched case-insensitively.",

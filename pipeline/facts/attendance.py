@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from .attendance_model import AttendanceClassifier, Candidate, mention_features
 from .cues import find_cues, govern, load_cue_rules
-from .titles import titled_persons
+from .titles import HONORIFIC_WORDS, titled_persons
 
 RANK = {"chair": 5, "substitute": 4, "apologies": 3, "present": 2, "in_attendance": 1}
 # how often each kind of evidence is right, rounded from the seeds and written gold (the model card's table)
@@ -38,7 +38,7 @@ _IN_ATT_GROUP = re.compile(
 )
 _APOLOGY_GROUP = re.compile(r"apolog|absent", re.I)
 _SUBSTITUTE_GROUP = re.compile(r"substitut", re.I)
-_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd|Rev)\.?[ \t\u00a0]+$")
+_HONORIFIC_BEFORE = re.compile(rf"\b{HONORIFIC_WORDS}\.?[ \t\u00a0]+$")
 # words that begin a surname ("Ní Bhriain", "ap Gwilym", "van der Berg"): such a name can stand without a given name
 _SURNAME_PARTICLES = frozenset(
     "ní nic ní ó o' ap ab van von der den de del della da di du le la mac mc bin al el st".split()
@@ -220,17 +220,15 @@ def _merge_initials(rows: list[Row]) -> list[Row]:
 def undecided_mentions(
     text: str,
     mentions: list[Mention],
-    sections: list[dict],
     members: set[tuple[int, int]],
     with_role: set[tuple[int, int]],
-    by_cue: dict,
+    decided: set[tuple[int, int]],
 ) -> list[Candidate]:
-    """PERSON mentions no cue and no list decided: what the classifier is trained on and decides."""
-    listed = {(m.start, m.end) for m, _, _ in list_statuses(text, mentions, sections)}
+    """PERSON mentions not in `decided` (the spans a cue or a list decided): what the classifier learns and decides."""
     return [
         Candidate(m.start, m.end, (m.start, m.end) in members, (m.start, m.end) in with_role)
         for m in mentions
-        if m.label == "PERSON" and (m.start, m.end) not in by_cue and (m.start, m.end) not in listed
+        if m.label == "PERSON" and (m.start, m.end) not in decided
     ]
 
 
@@ -249,8 +247,9 @@ def attendance_rows(
     if members is None:
         members = titled_persons(text, mentions)
     by_cue = cue_statuses(text, mentions, ancestors, members)
+    listed = list_statuses(text, mentions, sections)
     items = []
-    for mention, status, evidence in list_statuses(text, mentions, sections):
+    for mention, status, evidence in listed:
         if (mention.start, mention.end) not in by_cue:
             items.append((mention, status, evidence, SCORES["list"]))
     persons = {(m.start, m.end): m for m in mentions if m.label == "PERSON"}
@@ -260,7 +259,8 @@ def attendance_rows(
     if classifier is not None and classifier.is_trained:
         known = {(canonical(m.text) or "").casefold() for m, *_ in items}
         with_role = {span for span, rel in relations.items() if rel.get("role")}
-        for candidate in undecided_mentions(text, mentions, sections, members, with_role, by_cue):
+        decided = set(by_cue) | {(m.start, m.end) for m, _, _ in listed}
+        for candidate in undecided_mentions(text, mentions, members, with_role, decided):
             mention = persons[(candidate.start, candidate.end)]
             name = canonical(mention.text) or ""
             if name.casefold() in known or not (
@@ -303,8 +303,9 @@ def gold_attendance_samples(records: list[dict], sections_of, canonical) -> list
         }
         members = titled_persons(text, mentions)
         sections = sections_of(text)
-        by_cue = cue_statuses(text, mentions, None, members)
-        for candidate in undecided_mentions(text, mentions, sections, members, with_role, by_cue):
+        decided = set(cue_statuses(text, mentions, None, members))
+        decided |= {(m.start, m.end) for m, _, _ in list_statuses(text, mentions, sections)}
+        for candidate in undecided_mentions(text, mentions, members, with_role, decided):
             name = (canonical(text[candidate.start : candidate.end]) or "").casefold()
             samples.append((mention_features(text, candidate, sections), status_of.get(name, "none")))
     return samples

@@ -21,7 +21,8 @@ from ..rules import OFFICE_TITLE_RULES, RuleError, load_rule_file, rule_label
 # honorific before the next name. `BRACKET` is the bracket's content as plain text or with marks inside.
 POST_NOMINALS = r"(?:[ \t]+[A-Z]{2,4}\b)*"
 SEPARATOR = r"[ \t]*(?:,[ \t]*(?:and[ \t]+)?|and[ \t]+|&[ \t]*)"
-HONORIFIC = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd|Rev)\.?[ \t]+)?"
+HONORIFIC_WORDS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd|Rev)"
+HONORIFIC = rf"(?:{HONORIFIC_WORDS}\.?[ \t]+)?"
 
 
 def between_names(bracket: str) -> re.Pattern:

@@ -66,7 +66,8 @@ def document_counts(gold_spans: list[tuple[int, int, str]], predicted: list[tupl
     return counts
 
 
-def _f1(docs: list[Counts], label: str) -> float:
+def pooled_f1(docs: list[Counts], label: str) -> float:
+    """F1 of one label with tp/fp/fn pooled over the documents."""
     tp = sum(d.get(label, [0, 0, 0])[0] for d in docs)
     fp = sum(d.get(label, [0, 0, 0])[1] for d in docs)
     fn = sum(d.get(label, [0, 0, 0])[2] for d in docs)
@@ -108,10 +109,14 @@ def compare_models(
     result = []
     for label in labels:
         support = sum(d.get(label, [0, 0, 0])[0] + d.get(label, [0, 0, 0])[2] for d in old)
-        deltas = sorted(_f1([new[i] for i in draw], label) - _f1([old[i] for i in draw], label) for draw in draws)
+        deltas = sorted(
+            pooled_f1([new[i] for i in draw], label) - pooled_f1([old[i] for i in draw], label) for draw in draws
+        )
         low = deltas[int(tail * len(deltas))] if deltas else 0.0
         high = deltas[min(len(deltas) - 1, int((1 - tail) * len(deltas)))] if deltas else 0.0
-        result.append(LabelComparison(label, support, _f1(old, label), _f1(new, label), round(low, 4), round(high, 4)))
+        result.append(
+            LabelComparison(label, support, pooled_f1(old, label), pooled_f1(new, label), round(low, 4), round(high, 4))
+        )
     return result
 
 
@@ -126,7 +131,7 @@ def f1_intervals(docs: list[Counts], labels=LABELS, samples: int = BOOTSTRAP_SAM
     result = {}
     for label, table in [*((label, docs) for label in labels), ("micro", micro)]:
         key = "all" if label == "micro" else label
-        values = sorted(_f1([table[i] for i in draw], key) for draw in draws)
+        values = sorted(pooled_f1([table[i] for i in draw], key) for draw in draws)
         if values:
             result[label] = [
                 round(values[int(tail * len(values))], 4),

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ..nlp import load_nlp
 from ..paths import BUILD, CONFIGS, MODELS
-from .guard import seed_tolerance
-from .scoring import LABELS, load_split_records, prf
+from .guard import pooled_f1, seed_tolerance
+from .scoring import LABELS, load_split_records
 from .train import NAMES_LABEL, merge_docbins, names_test_counts, per_document_counts, train_candidate
 
 GUARD_LABELS = (*LABELS, NAMES_LABEL)
@@ -24,9 +24,7 @@ def seed_scores(nlp, test: list[dict]) -> dict[str, float]:
     """F1 per label on the fixed split and PERSON F1 on the names test, scored as the guard scores them."""
     _, counts = per_document_counts(nlp, test)
     counts += names_test_counts(nlp)
-    return {
-        label: prf(*(sum(c.get(label, [0, 0, 0])[i] for c in counts) for i in range(3)))["f1"] for label in GUARD_LABELS
-    }
+    return {label: pooled_f1(counts, label) for label in GUARD_LABELS}
 
 
 def measure_training_noise(model: str = "cnn", seeds: tuple[int, ...] = (1, 2, 3), build: Path = BUILD) -> dict:
