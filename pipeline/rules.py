@@ -372,6 +372,23 @@ MEETING_RULES = RuleSchema(
         ),
         Field("priority", _INT, "Among candidates for one field the highest wins.", 0),
         Field(
+            "pick",
+            _STR,
+            "Which of this rule's matches wins among candidates of equal priority: `first` in the text, or "
+            "`last` (the body line nearest the meeting line under a parent body's line).",
+            "first",
+            choices=("first", "last"),
+            only_for=("extract",),
+        ),
+        Field(
+            "lead",
+            _BOOL,
+            "A `header` rule also searches the document's lead (its first section up to the first section "
+            "inside it) when the splitter found no header: item pages, decision pages.",
+            False,
+            only_for=("extract",),
+        ),
+        Field(
             "value",
             _OBJECT,
             'Fixed values for fields when the pattern matches, e.g. `{"venue": "virtual meeting"}`.',

@@ -381,8 +381,8 @@ _CLOCK_24_RE = re.compile(r"\b(\d{1,2})[.:](\d{2})\b")
 _NOON_RE = re.compile(r"\b(?:noon|midday)\b", re.I)
 
 
-_CLOCK_TIME_RE = re.compile(
-    r"\b\d{1,2}[.:]\d{2}(?:[ \t]*[ap]\.?[ \t]?m\b\.?)?|\b\d{1,2}[ \t]*[ap]\.?[ \t]?m\b\.?", re.I
+_CLOCK_TIME_RE = re.compile(  # not the day and month of "18.04.24"
+    r"(?<!\d[.:/])\b\d{1,2}[.:]\d{2}(?![.:/]\d)(?:[ \t]*[ap]\.?[ \t]?m\b\.?)?|\b\d{1,2}[ \t]*[ap]\.?[ \t]?m\b\.?", re.I
 )
 
 

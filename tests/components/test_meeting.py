@@ -193,3 +193,72 @@ def test_given_metadata_replaces_the_header(nlp):
     header = nlp(text)._.meeting
     assert meeting == {**header, "council": "Given Council", "meeting_date": "2020-01-02"}
     assert header["council"] == "Lancashire County Council"
+
+
+# Invented headers, one per shape the rules learned from cross-council gold (names and bodies made up here).
+HEADER_SHAPES = {
+    "item page lead, long date": (
+        "Agenda item\n\nROAD SAFETY PARTNERSHIP ANNUAL REPORT\n\n"
+        "Meeting: Tuesday, 3rd May, 2022 - Environment and Transport Select Committee (Item 12)\n\n"
+        "Previous Reference: Minute 9 (2021/22)\n\nThe Director will submit a report.\n\nRecommended -\n\n"
+        "(1)  That the report be noted.\n",
+        {"committee": "Environment and Transport Select Committee", "meeting_date": "2022-05-03"},
+    ),
+    "item page lead, date only": (
+        "Agenda item\n\nHOUSING ALLOCATIONS POLICY\n\nMeeting: 14/09/2021 (Item 4)\n\nThe report was presented.\n\n"
+        "Recommended -\n\n(1)  That the policy be approved.\n",
+        {"committee": None, "meeting_date": "2021-09-14"},
+    ),
+    "sub-group under its parent body": (
+        "Eastmarsh District Council\n\nCommunities Overview Committee\n\nAllotments Task and Finish Group\n\n"
+        "Notes of the second meeting, Friday 7th June 2019, 3.00pm, Room 2, Civic Centre\n\nPresent:\n\n"
+        "Councillor Ama Osei (Chair)\n",
+        {
+            "council": "Eastmarsh District Council",
+            "committee": "Allotments Task and Finish Group",
+            "meeting_date": "2019-06-07",
+        },
+    ),
+    "capitals, minutes of the body, held at time on date": (
+        "ROYAL BOROUGH OF NORTHBRIDGE\n\nMINUTES OF THE LICENSING SUB-COMMITTEE\n\n"
+        "HELD AT 7.00 P.M. ON MONDAY, 2 MARCH 2020\n\nCOMMITTEE ROOM TWO, THE GUILDHALL, NORTHBRIDGE\n\nPRESENT:\n\n"
+        "Councillor Piotr Nowak (Chair)\n",
+        {
+            "council": "Royal Borough of Northbridge",
+            "committee": "Licensing Sub-Committee",
+            "meeting_date": "2020-03-02",
+            "meeting_time": "19:00",
+        },
+    ),
+    "held remotely on": (
+        "WESTFORD COUNCIL\n\nMINUTES OF THE MEETING OF THE AUDIT COMMITTEE HELD REMOTELY ON THURSDAY 4 FEBRUARY 2021 "
+        "AT 6.00 PM\n\nMembers Present\n\nCouncillor R Achebe (Chair)\n",
+        {"council": "Westford Council", "committee": "Audit Committee", "meeting_date": "2021-02-04"},
+    ),
+    "briefing suffix with a colon": (
+        "City of Glenmore Council\n\nEducation Committee – Member Briefing: School Estate\n\n"
+        "Note of the briefing held on Monday 6 March 2023 at 2.00pm in Room 1\n\nPresent:\n\nCouncillor Ian Roe\n",
+        {"council": "City of Glenmore Council", "committee": "Education Committee", "meeting_date": "2023-03-06"},
+    ),
+    "page excerpt with a running title": (
+        "had fallen to 41%, the officer said.\n\nMembers asked about the waiting list.\n\n"
+        "Harbourside Council – Adult Care Scrutiny Panel – 09.11.23\tPage 3\n\n"
+        "17\tWORK PROGRAMME\n\nThe Panel noted its work programme.\n",
+        {"council": "Harbourside Council", "committee": "Adult Care Scrutiny Panel", "meeting_date": "2023-11-09"},
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(HEADER_SHAPES))
+def test_header_shapes(nlp, shape):
+    text, expected = HEADER_SHAPES[shape]
+    meeting = nlp(text)._.meeting
+    assert {key: meeting[key] for key in expected} == expected
+
+
+def test_a_sentence_naming_the_body_is_not_the_committee(nlp):
+    text = (
+        "NORTHBRIDGE POLICE AND CRIME PANEL\n\nA meeting of the Northbridge Police and Crime Panel was held on "
+        "Tuesday, 6th February, 2024 at 2.00 pm in the Town Hall.\n\nMembers Present\n\nCouncillor Tom Reyes (Chair)\n"
+    )
+    assert nlp(text)._.meeting["committee"] == "Northbridge Police and Crime Panel"

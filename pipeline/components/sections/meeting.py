@@ -15,9 +15,12 @@ The keys are declared in :data:`pipeline.rules.MEETING_RULES` (documented in doc
 - extract rules read fields from the named groups ``council``, ``committee``, ``date``, ``time``,
   ``venue`` of each match, or set fixed values with ``"value": {"venue": "virtual meeting"}``.
   ``scope`` ``"header"`` (default) searches only the top-level ``header`` sections found by the
-  section splitter; ``"document"`` searches the whole text (only for unambiguous labels such as
-  ``Decision Maker:``). For each field the candidate of the highest ``priority`` wins, then the
-  earliest in the text; a candidate that does not normalise (an unparseable date) is skipped.
+  section splitter (and short sections just before the first, a council line set apart); with
+  ``"lead": true`` also a header-less document's lead (an item page's "Meeting: <date> - <body>");
+  ``"document"`` searches the whole text (only for unambiguous shapes such as ``Decision Maker:`` or a
+  page's running title). For each field the candidate of the highest ``priority`` wins, then the
+  earliest in the text (the latest for ``"pick": "last"``: the sub-body under its parent body's line);
+  a candidate that does not normalise (an unparseable date) is skipped.
 - strip rules (``"field": "venue"``) delete residue from an extracted value before it is
   normalised (``View directions`` after a web-page venue, `` - Briefing Session`` after a committee).
 
@@ -80,6 +83,8 @@ class MeetingRule:
     type: str
     scope: str
     priority: int
+    pick: str
+    lead: bool
     value: dict
     field: str | None
     regex: re.Pattern = field(compare=False)
@@ -105,6 +110,8 @@ def validate_meeting_rule(record: Any, where: str = "meeting rule", index: int =
         type=values["type"],
         scope=values["scope"],
         priority=values["priority"],
+        pick=values["pick"],
+        lead=values["lead"],
         value=fixed,
         field=values["field"],
         regex=regex,
@@ -167,27 +174,59 @@ def _normalise(field_name: str, raw: str, strips: list[MeetingRule]) -> str | No
 # --------------------------------------------------------------------------------------------
 
 
+LEADING_LINE_MAX = 400  # a short section before the header ("LONDON BOROUGH OF X" above "MINUTES OF ...")
+LEAD_MAX = 800  # how far into a header-less document its lead reaches
+
+
 def header_regions(sections: list[dict]) -> list[tuple[int, int]]:
-    return [(s["start_char"], s["end_char"]) for s in sections if s.get("parent") is None and s["kind"] == "header"]
+    """The top-level header sections, and short sections before the first of them (a council line set apart)."""
+    top = [s for s in sections if s.get("parent") is None]
+    headers = [(s["start_char"], s["end_char"]) for s in top if s["kind"] == "header"]
+    if not headers:
+        return []
+    leading = [
+        (s["start_char"], s["end_char"])
+        for s in top
+        if s["end_char"] <= headers[0][0] and s["end_char"] - s["start_char"] <= LEADING_LINE_MAX
+    ]
+    return leading + headers
+
+
+def lead_region(sections: list[dict]) -> list[tuple[int, int]]:
+    """A header-less document's lead: its first section up to the first section inside it ("Agenda item",
+    the item's title, "Meeting: 22/01/2014 - Cabinet (Item 47)", then "Recommended -")."""
+    top = [s for s in sections if s.get("parent") is None]
+    if not top or any(s["kind"] == "header" for s in top):
+        return []
+    first = min(top, key=lambda s: s["start_char"])
+    inner = [s["start_char"] for s in sections if s.get("parent") is not None and s["start_char"] > first["start_char"]]
+    end = min([first["end_char"], first["start_char"] + LEAD_MAX, *inner])
+    return [(first["start_char"], end)]
 
 
 def extract_meeting(text: str, sections: list[dict], rules: list[MeetingRule]) -> dict:
     """Meeting metadata from the header sections (and document-scope labels) of one document."""
     headers = header_regions(sections)
+    lead = lead_region(sections)
     strips = [r for r in rules if r.type == "strip"]
-    # per field: (-priority, position, raw text, fixed value?)
+    # per field: (-priority, order in the text (negated for `pick: last`), raw text, fixed value?)
     candidates: dict[str, list[tuple[int, int, str, bool]]] = {f: [] for f in FIELDS}
     for rule in rules:
         if rule.type != "extract":
             continue
-        regions = headers if rule.scope == "header" else [(0, len(text))]
+        if rule.scope == "document":
+            regions = [(0, len(text))]
+        else:
+            regions = headers + (lead if rule.lead else [])
+        sign = -1 if rule.pick == "last" else 1
         for start, end in regions:
             for m in rule.regex.finditer(text, start, end):
                 for field_name in FIELDS:
                     if field_name in rule.value:
-                        candidates[field_name].append((-rule.priority, m.start(), rule.value[field_name], True))
+                        candidates[field_name].append((-rule.priority, sign * m.start(), rule.value[field_name], True))
                     elif field_name in rule.regex.groupindex and m.group(field_name):
-                        candidates[field_name].append((-rule.priority, m.start(field_name), m.group(field_name), False))
+                        position = sign * m.start(field_name)
+                        candidates[field_name].append((-rule.priority, position, m.group(field_name), False))
     result = {}
     for field_name in FIELDS:
         value = None
