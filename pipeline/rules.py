@@ -555,9 +555,10 @@ ATTENDANCE_CUE_RULES = RuleSchema(
             "scope",
             _STR,
             "`sentence`: the cue covers names in its sentence (and a list it introduces); `line`: only names on "
-            "its own line (a labelled table row, a status column).",
+            "its own line (a labelled table row, a status column); `name`: only the name right next to it "
+            "('A, B and C (Chair)': C alone).",
             "sentence",
-            choices=("sentence", "line"),
+            choices=("sentence", "line", "name"),
         ),
         Field("example", _STR, "A sentence the cue applies to, for readers; checked by the tests.", required=True),
         _COMMENT,

@@ -37,6 +37,7 @@ _IN_ATT_GROUP = re.compile(
     re.I,
 )
 _APOLOGY_GROUP = re.compile(r"apolog|absent", re.I)
+_PRESENT_GROUP = re.compile(r"present|member|attend|councillor", re.I)
 _SUBSTITUTE_GROUP = re.compile(r"substitut", re.I)
 _HONORIFIC_BEFORE = re.compile(rf"\b{HONORIFIC_WORDS}\.?[ \t\u00a0]+$")
 # words that begin a surname ("Ní Bhriain", "ap Gwilym", "van der Berg"): such a name can stand without a given name
@@ -122,20 +123,27 @@ def list_statuses(text: str, mentions: list[Mention], sections: list[dict]) -> l
         # a heading line inside the block (e.g. "Officers") that the splitter did not nest
         heading = _nearest_heading(text, inner["start_char"], p.start)
         label = " ".join(x for x in (title, heading) if x)
-        if inner["kind"] == "apologies" or _APOLOGY_GROUP.search(heading or title):
-            status = "apologies"
-        elif _SUBSTITUTE_GROUP.search(heading or title):
-            status = "substitute"
-        elif _IN_ATT_GROUP.search(heading or title):
-            status = "in_attendance"
-        else:
-            status = "present"
+        # a heading inside the block speaks for the names under it ("Apologies: A" then "Officers: B, C")
+        status = _group_status(heading) if heading else None
+        if status is None:
+            status = "apologies" if inner["kind"] == "apologies" else (_group_status(title) or "present")
         line_end = text.find("\n", p.end)
         tail = text[p.end : line_end if line_end != -1 else len(text)]
         if re.match(r"^[\s,]*\((?:vice[- ])?chair(?:man|person)?\)", tail, re.I) and "vice" not in tail[:12].lower():
             status = "chair"
         out.append((p, status, f"list:{label or inner['kind']}"))
     return out
+
+
+def _group_status(heading: str) -> str | None:
+    """The status a list heading gives its names, or None when it names no group."""
+    if _APOLOGY_GROUP.search(heading):
+        return "apologies"
+    if _SUBSTITUTE_GROUP.search(heading):
+        return "substitute"
+    if _IN_ATT_GROUP.search(heading):
+        return "in_attendance"
+    return "present" if _PRESENT_GROUP.search(heading) else None
 
 
 def _nearest_heading(text: str, block_start: int, pos: int) -> str | None:
@@ -217,6 +225,18 @@ def _merge_initials(rows: list[Row]) -> list[Row]:
     return keep
 
 
+def _full_names(rows: list[Row], names: list[str]) -> list[Row]:
+    """A row under a short form ("Apologies were received from Mr Pemberton-Hughes") takes the one fuller name
+    of the document it fits ("Mr Alan Pemberton-Hughes" in the members list), though that name has no row."""
+    distinct = {name.casefold(): name for name in names if name}
+    for row in rows:
+        fits = {key for key, name in distinct.items() if _short_form_of(row.person, name)}
+        if len(fits) == 1:
+            row.aliases.add(row.person)
+            row.person = distinct[fits.pop()]
+    return rows
+
+
 def undecided_mentions(
     text: str,
     mentions: list[Mention],
@@ -273,7 +293,7 @@ def attendance_rows(
             if decided:
                 items.append((mention, decided[0], "model", decided[1]))
     items.sort(key=lambda item: item[0].start)
-    rows = merge(items, canonical, relations)
+    rows = _full_names(merge(items, canonical, relations), [canonical(m.text) or "" for m in persons.values()])
     return [
         {
             "person": r.person,

@@ -40,6 +40,7 @@ class CueRule:
     unless: re.Pattern | None
     priority: int
     line_only: bool
+    name_only: bool  # governs only the name right next to it: "A, B and C (Chair)" makes C the chair, not A
 
     def applies_to(self, sentence: str) -> bool:
         if self.requires is not None and not self.requires.search(sentence):
@@ -83,6 +84,7 @@ def build_cue_rule(record: dict, where: str, index: int) -> CueRule:
         extra["unless"],
         values["priority"],
         values["scope"] == "line",
+        values["scope"] == "name",
     )
     if rule.before == rule.after == "defer":
         raise RuleError(f"{label}: a cue whose 'before' and 'after' are both 'defer' says nothing")
@@ -146,6 +148,8 @@ def govern(
     ordered = _by_order(text, start, end, cues, line_start, line_end, names)
     adjacent = [(cue, how) for cue, how in ordered if how == "adjacent"]
     candidates: list[tuple[CueMatch, str]] = list(adjacent)
+    cues = [c for c in cues if not c.rule.name_only]  # past the adjacent ones, a name-only cue governs nothing
+    ordered = [(cue, how) for cue, how in ordered if not cue.rule.name_only]
     # the parse reads prose: a table row or a tab-separated line is read by its layout alone
     prose = not any(mark in text[line_start:line_end] for mark in ("|", "\t"))
     for token_start, token_end in ancestors or () if prose else ():

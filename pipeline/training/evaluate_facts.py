@@ -46,13 +46,19 @@ def score_relations(records, docs) -> dict:
     return out
 
 
+def person_key(name: str) -> str:
+    """A name as attendance rows are compared: casefolded, full stops and spacing ignored ("A. K. Mensah" is
+    "A K Mensah"): how a name is punctuated is not which person it is."""
+    return " ".join(name.replace(".", " ").casefold().split())
+
+
 def score_attendance(records, docs) -> dict:
-    """(person, status) pairs; names compared casefolded. Also person-only F1 (status ignored)."""
+    """(person, status) pairs; names compared by `person_key`. Also person-only F1 (status ignored)."""
     counts = defaultdict(lambda: [0, 0, 0])
     name_counts = [0, 0, 0]  # true positives, false positives, false negatives of names alone
     for record, doc in zip(records, docs):
-        gold = {(row["person"].casefold(), row["status"]) for row in record.get("attendance", [])}
-        pred = {(row["person"].casefold(), row["status"]) for row in (doc._.attendance or [])}
+        gold = {(person_key(row["person"]), row["status"]) for row in record.get("attendance", [])}
+        pred = {(person_key(row["person"]), row["status"]) for row in (doc._.attendance or [])}
         count_matches(gold, pred, counts)
         gold_names, predicted_names = {person for person, _ in gold}, {person for person, _ in pred}
         name_counts[0] += len(gold_names & predicted_names)

@@ -121,6 +121,45 @@ def test_attendance_lists_and_strongest_status():
     }
 
 
+def test_a_bracketed_chair_marks_only_its_own_name():
+    source = "Present:\nCouncillors [[PERSON|R Amadi]], [[PERSON|K Lindqvist]] and [[PERSON|P Oduya]] (Chair)\n"
+    sections = [{"index": 0, "kind": "attendance", "start_char": 0, "end_char": len(marked(source)[0])}]
+    sections[0].update(parent=None, title=None)
+    assert att(source, sections) == {"R Amadi": "present", "K Lindqvist": "present", "P Oduya": "chair"}
+
+
+def test_a_heading_inside_an_apologies_block_speaks_for_its_names():
+    source = (
+        "Apologies:\nCouncillor [[PERSON|Sam Fenwick]]\n\nOfficers:\n[[PERSON|Ines Duarte]] (Planning Officer) and "
+        "[[PERSON|Tom Achebe]] (Solicitor)\n"
+    )
+    sections = [{"index": 0, "kind": "apologies", "start_char": 0, "end_char": len(marked(source)[0])}]
+    sections[0].update(parent=None, title=None)
+    assert att(source, sections) == {
+        "Sam Fenwick": "apologies",
+        "Ines Duarte": "in_attendance",
+        "Tom Achebe": "in_attendance",
+    }
+
+
+def test_a_representing_column_heading_is_not_a_cue():
+    source = (
+        "Present:\n\tMember\t\tRepresenting\n\tCouncillor [[PERSON|Lena Morrow]]\tNorthgate Borough Council\n"
+        "\tCouncillor [[PERSON|Abdul Karim]]\tEastbrook District Council\n"
+    )
+    sections = [{"index": 0, "kind": "attendance", "start_char": 0, "end_char": len(marked(source)[0])}]
+    sections[0].update(parent=None, title=None)
+    assert att(source, sections) == {"Lena Morrow": "present", "Abdul Karim": "present"}
+
+
+def test_a_short_form_takes_the_documents_full_name():
+    source = (
+        "Elected Members:\n\tMr [[PERSON|Owen Rathbone-Price]]\n\tMrs [[PERSON|Della Quist]]\n\n"
+        "Apologies were received from Mr [[PERSON|Rathbone-Price]].\n"
+    )
+    assert att(source)["Owen Rathbone-Price"] == "apologies"
+
+
 def test_metric_indicator_rules():
     cases = {
         "Re-referral rate 21.3% - October 2019": ("21.3%", "Re-referral rate"),
