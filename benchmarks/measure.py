@@ -152,7 +152,7 @@ def time_stages() -> StageTimer:
     from pipeline.export.writer import DatasetWriter
 
     timer = StageTimer()
-    timer.wrap(runner, "scan_corpus", "scan")
+    timer.wrap(runner, "scan_selected", "scan")
     timer.wrap(runner, "plan_work", "plan")
     timer.wrap(batch, "ingest_file", "ingest")
     timer.wrap(batch, "doc_rows", "rows")

@@ -15,5 +15,6 @@ PATTERNS = PACKAGE / "patterns"  # rule files for sections, meeting metadata and
 ANNOTATIONS = REPO / "annotations"  # gold .ann files: seeds/ (real documents) and written/ (written for training)
 BUILD = ANNOTATIONS / "build"  # gold.jsonl, DocBins per split and summary.json, made from the .ann files
 MODELS = REPO / "models"  # trained pipelines models/<model>/, leave-one-out folds, the model card
+DEFAULT_MODEL = MODELS / "cnn"  # what `minutes extract` uses unless --model or MINUTES_MODEL names another
 CORPUS = REPO / "corpus"  # the sample minutes
 NOTEBOOKS = REPO / "notebooks"

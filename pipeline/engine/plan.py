@@ -84,6 +84,13 @@ def plan_work(
     return sorted(todo, key=lambda corpus_file: corpus_file.source_path), live
 
 
+def count_done(files: list[CorpusFile], writer: DatasetWriter, model: str | None = None) -> int:
+    """How many of these files have a marker that the next run would accept (after an interrupted run, the
+    batches that were in flight when it stopped count too)."""
+    model_id = model_identity(model)
+    return sum(_is_done(f, writer.read_marker(part_key(f)), model_id) for f in files if f.sha256 is not None)
+
+
 @dataclass
 class SweepStats:
     """What `sweep` did: file keys whose rows went for good, parts rewritten and removed (all tables)."""

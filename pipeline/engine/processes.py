@@ -11,6 +11,7 @@ finished so far is kept and the next run resumes from the completion markers.
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +24,13 @@ class WorkerDied(RuntimeError):
     """A worker process ended without returning its batch's report."""
 
 
+def init_process_worker() -> None:
+    """A worker process leaves Ctrl-C to the parent, which stops handing out batches and shuts the pool down
+    (a worker killed by the terminal's SIGINT mid-batch would break the pool instead)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    init_worker()
+
+
 def run_batches_processes(
     jobs: Callable[[int], Iterable[tuple[list, object]]], out, model, *, workers: int = 2, **_
 ) -> Iterator[BatchReport]:
@@ -31,7 +39,7 @@ def run_batches_processes(
     pending = iter(jobs(workers))
     in_flight = set()
     with temporary_environ(single_thread_env(), override=False):
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_process_worker)
     try:
 
         def submit_more() -> None:

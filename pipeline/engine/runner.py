@@ -1,8 +1,8 @@
 """Plan a run, hand batches to an engine, finish corpus-wide tables, summarise.
 
 Memory does not grow with the corpus:
-- the only structures proportional to the number of files are the scan (path and SHA-256 per file,
-  `ingest.scan.scan_corpus`, which hashes in 1 MiB chunks) and the plan derived from it
+- the only structures proportional to the number of files are the scan (path and SHA-256 per file of minutes,
+  `ingest.scan.scan_selected`, which hashes in 1 MiB chunks; other files are only named) and the plan derived from it
   (`engine.plan.plan_work`: the files to do and the set of live part keys);
 - batches are sliced from the plan lazily, closing at `--batch-files` files or BATCH_BYTES bytes, and an
   engine keeps at most two batches per worker in flight;
@@ -27,15 +27,18 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
+from ..errors import CorpusEmpty, ExtractInterrupted, UsageError
 from ..export.writer import DatasetWriter
 from ..ingest.given import MetadataOptions, load_metadata
-from ..ingest.scan import CorpusFile, scan_corpus
-from .batch import BatchStats
-from .plan import SweepStats, marker_part, part_key, plan_work, sweep
+from ..ingest.scan import CorpusFile, scan_selected
+from ..ingest.select import MINUTE_SUFFIXES, FileSelection
+from .plan import count_done, marker_part, part_key, plan_work, sweep
+from .run_state import record_run
 from .settings import ExtractSettings
+from .summary import RunSummary
 from .worker import BatchReport, run_batch
 
 log = logging.getLogger("minutes")
@@ -47,50 +50,6 @@ BATCH_BYTES = 2_000_000  # a batch closes at --batch-files files or this many by
 # minutes, up to NLP_BATCH_MAX for short ones) unless ExtractSettings.nlp_batch_size is given.
 NLP_BATCH_BYTES = 16_000
 NLP_BATCH_MAX = 32
-
-
-@dataclass
-class RunSummary:
-    """What a run did: file counts, summed batch stats, seconds per stage and per worker process."""
-
-    files_seen: int = 0
-    files_processed: int = 0
-    files_skipped: int = 0
-    stale_removed: int = 0
-    sweep: SweepStats = field(default_factory=SweepStats)  # parts rewritten or removed at the end of the run
-    seconds: float = 0.0
-    stats: BatchStats = field(default_factory=BatchStats)
-    # parent-side stages (scan, plan, stale, corpus_tables); per-batch stages are in stats.stage_seconds
-    stage_seconds: dict = field(default_factory=dict)
-    # "host:pid" -> {"batches", "files", "model_loads", "cpu" (the process's CPU seconds at its last batch)}
-    # for each process that ran batches
-    workers: dict = field(default_factory=dict)
-    engine: str = "local"
-
-    @property
-    def words_per_second(self) -> float:
-        return self.stats.words / self.seconds if self.seconds else 0.0
-
-    @property
-    def model_loads(self) -> int:
-        return sum(worker["model_loads"] for worker in self.workers.values())
-
-    def line(self) -> str:
-        stats = self.stats
-        return (
-            f"{self.files_seen} files ({self.files_processed} processed, {self.files_skipped} unchanged), "
-            f"{stats.documents} documents, {stats.sections} sections, {stats.entities} entities, "
-            f"{stats.errors} errors, "
-            f"{self.words_per_second:,.0f} words/s"
-        )
-
-    def add(self, report: BatchReport) -> None:
-        self.stats.add(report.stats)
-        worker = self.workers.setdefault(report.worker, {"batches": 0, "files": 0, "model_loads": 0, "cpu": 0.0})
-        worker["batches"] += 1
-        worker["files"] += report.stats.files
-        worker["model_loads"] += report.model_loads
-        worker["cpu"] = max(worker["cpu"], report.process_cpu)
 
 
 def batch_size_for(remaining: int, batch_files: int, slots: int) -> int:
@@ -148,7 +107,7 @@ def make_jobs(
 
 def choose_engine(engine: str, workers: int, scheduler: str | None) -> tuple[str, Callable[..., Iterable[BatchReport]]]:
     if engine not in ("local", "dask"):
-        raise ValueError(f"unknown engine {engine!r}: use local or dask")
+        raise UsageError(f"unknown --engine {engine!r}: use local or dask")
     if engine == "dask" or scheduler:
         from .dask_engine import run_batches_dask
 
@@ -171,14 +130,18 @@ def run_extract(
     settings: ExtractSettings | None = None,
     progress: bool | None = None,
     metadata: MetadataOptions | None = None,
+    selection: FileSelection | None = None,
 ) -> RunSummary:
     """Extract every file of `corpus` that changed since the last run into the tables under `out`.
 
     settings: batch size and limits (`ExtractSettings`; None: the defaults). workers, engine and
     scheduler choose where batches run (`choose_engine`); progress: a progress bar (default: on a terminal).
     metadata: a manifest, --council, --council-from-folder (`MetadataOptions`; None: a manifest.csv or
-    manifest.json at the corpus root if there is one). A manifest or option that cannot be used raises
-    `MetadataError` before anything is written.
+    manifest.json at the corpus root if there is one). selection: which files are minutes (`FileSelection`;
+    None: the minute formats only). Raised before anything is written: `ManifestError` / `MetadataError`
+    (a manifest or option that cannot be used), `CorpusEmpty` (no minutes to read). A model that cannot be
+    loaded raises `ModelError` from the first batch. Ctrl-C raises `ExtractInterrupted`; what was finished is kept,
+    and OUT/_state/run.json says whether the run completed (`engine.run_state`).
     """
     started = time.perf_counter()
     out = str(Path(out))
@@ -186,63 +149,98 @@ def run_extract(
     settings = settings or ExtractSettings()
     name, run_batches = choose_engine(engine, workers, scheduler)
     given = load_metadata(corpus, metadata)  # the manifest is checked before the (long) scan
-    files = given.apply(scan_corpus(corpus, settings.max_bytes), corpus)
+    scan = scan_selected(corpus, settings.max_bytes, selection)
+    left_out = [path for path in scan.left_out if not given.is_manifest(path, corpus)]
+    files = given.apply(scan.files, corpus, left_out)
+    if not files:
+        raise CorpusEmpty(
+            f"{corpus} holds no minutes ({' '.join(MINUTE_SUFFIXES)})"
+            + (f": {len(left_out)} other files left out" if left_out else "")
+            + "; give the folder that holds them, or read other files with --include GLOB (nothing was written)"
+        )
     if given.manifest is not None:
         log.info("manifest %s: %d files", given.manifest, len(given.rows))
+    if left_out:
+        log.info(
+            "left out %d files that are not minutes (%s%s); --include GLOB reads them",
+            len(left_out),
+            ", ".join(left_out[:3]),
+            ", ..." if len(left_out) > 3 else "",
+        )
     writer = DatasetWriter(out)
     writer.clean_temporaries()
-    t_scan = time.perf_counter()
-    current: dict[str, str] = {}  # file part key -> the part that holds its rows, for the sweep
-    todo, live = plan_work(files, writer, model, current)
-    summary = RunSummary(files_seen=len(files), files_processed=len(todo), engine=name)
-    summary.files_skipped = len(set(map(part_key, files))) - len(set(map(part_key, todo)))
-    summary.stage_seconds["scan"] = t_scan - started
-    summary.stage_seconds["plan"] = time.perf_counter() - t_scan
-    del files
+    record_run(out, "running")
+    done, total = 0, None
+    try:
+        t_scan = time.perf_counter()
+        current: dict[str, str] = {}  # file part key -> the part that holds its rows, for the sweep
+        todo, live = plan_work(files, writer, model, current)
+        total = len(todo)
+        summary = RunSummary(files_seen=len(files), files_processed=len(todo), engine=name)
+        summary.files_left_out = len(left_out)
+        summary.files_skipped = len(set(map(part_key, files))) - len(set(map(part_key, todo)))
+        summary.stage_seconds["scan"] = t_scan - started
+        summary.stage_seconds["plan"] = time.perf_counter() - t_scan
+        del files, scan
+        record_run(out, "running", 0, total)
 
-    def jobs(slots: int) -> Iterator[tuple[list[CorpusFile], ExtractSettings]]:
-        """The run's (batch, settings) pairs for an engine with this many parallel slots (worker threads)."""
-        return make_jobs(todo, settings, slots)
+        def jobs(slots: int) -> Iterator[tuple[list[CorpusFile], ExtractSettings]]:
+            """The run's (batch, settings) pairs for an engine with this many parallel slots (worker threads)."""
+            return make_jobs(todo, settings, slots)
 
-    if progress is None:
-        progress = sys.stderr.isatty()
+        if progress is None:
+            progress = sys.stderr.isatty()
 
-    t_batches = time.perf_counter()
-    bar = None
-    if progress:
-        from tqdm import tqdm
+        t_batches = time.perf_counter()
+        bar = None
+        if progress:
+            from tqdm import tqdm
 
-        bar = tqdm(total=len(todo), unit="file", desc="extract")
-    done = 0
-    for report in run_batches(jobs, out, model, workers=workers, scheduler=scheduler):
-        summary.add(report)
-        done += report.stats.files
-        if bar is not None:
-            bar.update(report.stats.files)
-        else:
-            log.info(
-                "extract: %d/%d files, %d documents, %d errors",
-                done,
-                len(todo),
-                summary.stats.documents,
-                summary.stats.errors,
-            )
-    if bar is not None:
-        bar.close()
-    t_stale = time.perf_counter()
-    summary.stage_seconds["batches"] = t_stale - t_batches
+            bar = tqdm(total=len(todo), unit="file", desc="extract")
+        reports = run_batches(jobs, out, model, workers=workers, scheduler=scheduler)
+        try:
+            for report in reports:
+                summary.add(report)
+                done += report.stats.files
+                if bar is not None:
+                    bar.update(report.stats.files)
+                else:
+                    log.info(
+                        "extract: %d/%d files, %d documents, %d errors",
+                        done,
+                        len(todo),
+                        summary.stats.documents,
+                        summary.stats.errors,
+                    )
+        finally:
+            close = getattr(reports, "close", None)
+            if close is not None:  # an engine's workers and cluster are shut down now, also on Ctrl-C
+                close()
+            if bar is not None:
+                bar.close()
+        t_stale = time.perf_counter()
+        summary.stage_seconds["batches"] = t_stale - t_batches
 
-    for key in set(map(part_key, todo)):
-        part = marker_part(writer.read_marker(key), key)
-        if part is not None:
-            current[key] = part
-    summary.sweep = sweep(writer, live, current)
-    summary.stale_removed = summary.sweep.stale
-    t_corpus = time.perf_counter()
-    summary.stage_seconds["stale"] = t_corpus - t_stale
-    from ..corpus_tables import build_corpus_tables
+        for key in set(map(part_key, todo)):
+            part = marker_part(writer.read_marker(key), key)
+            if part is not None:
+                current[key] = part
+        summary.sweep = sweep(writer, live, current)
+        summary.stale_removed = summary.sweep.stale
+        t_corpus = time.perf_counter()
+        summary.stage_seconds["stale"] = t_corpus - t_stale
+        from ..corpus_tables import build_corpus_tables
 
-    build_corpus_tables(out)
+        build_corpus_tables(out)
+    except KeyboardInterrupt:
+        if total is not None:
+            done = max(done, count_done(todo, writer, model))
+        record_run(out, "interrupted", done, total)
+        raise ExtractInterrupted(done, total) from None
+    except BaseException:
+        record_run(out, "failed", done, total)
+        raise
+    record_run(out, "complete", done, total)
     t_end = time.perf_counter()
     summary.stage_seconds["corpus_tables"] = t_end - t_corpus
     summary.seconds = t_end - started

@@ -63,11 +63,19 @@ class BatchReport:
 def ensure_nlp(model: str | None) -> tuple[int, float]:
     """Load the pipeline into this process's cache unless it is there: (loads done now, seconds)."""
     from .. import nlp as nlp_module
+    from ..errors import ModelError
 
     with _LOAD_LOCK:
         before = nlp_module.cache_size()
         started = time.perf_counter()
-        nlp_module.cached_nlp(model)
+        try:
+            nlp_module.cached_nlp(model)
+        except Exception as exc:  # a broken model folder: the user's to fix, not a crash of the run
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}".rstrip(": ")
+            raise ModelError(
+                f"the model at {model} cannot be loaded ({reason}): retrain it (`make train`), "
+                "give another with --model DIR, or run with --rules-only"
+            ) from exc
         return max(0, nlp_module.cache_size() - before), time.perf_counter() - started
 
 

@@ -2,7 +2,7 @@
 
     MetadataOptions(manifest=None, council=None, council_from_folder=False)   what the run was told
     load_metadata(corpus, options) -> Metadata          the manifest read and checked (before the scan)
-    Metadata.apply(files, corpus) -> [CorpusFile]        manifests left out, paths checked, `given` attached
+    Metadata.apply(files, corpus, left_out) -> [CorpusFile]   manifests left out, paths checked, `given` attached
     council_from_folder("anyshire-county-council") -> "Anyshire County Council"
 
 Precedence, per value: manifest > --council (`option`) > the folder (`folder`, with --council-from-folder)
@@ -24,6 +24,7 @@ only that path's manifest row reaches the tables.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -98,11 +99,11 @@ class Metadata:
             return False
         return os.path.realpath(self.manifest) == os.path.realpath(os.path.join(corpus, source_path))
 
-    def apply(self, files: list[CorpusFile], corpus: str | Path) -> list[CorpusFile]:
+    def apply(self, files: list[CorpusFile], corpus: str | Path, left_out: Iterable[str] = ()) -> list[CorpusFile]:
         """The scanned files that are documents, each with its `given` metadata; a manifest row naming no
-        file raises MetadataError."""
+        file raises ManifestError (`left_out`: the paths the scan passed over, named as such)."""
         documents = [corpus_file for corpus_file in files if not self.is_manifest(corpus_file.source_path, corpus)]
-        check_paths(self.rows, {corpus_file.source_path for corpus_file in documents}, corpus)
+        check_paths(self.rows, {corpus_file.source_path for corpus_file in documents}, corpus, set(left_out))
         out = []
         for corpus_file in documents:
             given = self.given(corpus_file.source_path)

@@ -1,7 +1,7 @@
 """A manifest: what a scraper knows about each source file (its URL, council, committee, meeting date).
 
     find_manifest(corpus, manifest=None) -> Path | None   --manifest FILE, else manifest.csv / manifest.json
-    read_manifest(path) -> {path: ManifestRow}            every row checked; problems raise MetadataError
+    read_manifest(path) -> {path: ManifestRow}            every row checked; problems raise ManifestError
     check_paths(rows, source_paths, label)                every row must name a file the scan found
 
 One row per source file, relative to the corpus root. Columns (CSV header, or keys of the JSON objects):
@@ -45,6 +45,10 @@ class MetadataError(ValueError):
         self.problems = problems
 
 
+class ManifestError(MetadataError):
+    """The manifest cannot be read or has problems (exit status `pipeline.errors.ExitCode.MANIFEST`)."""
+
+
 @dataclass(frozen=True)
 class ManifestRow:
     path: str  # normalised, relative to the corpus root
@@ -57,11 +61,11 @@ def find_manifest(corpus: str | Path, manifest: str | Path | None = None) -> Pat
     if manifest is not None:
         path = Path(manifest)
         if not path.is_file():
-            raise MetadataError(f"manifest {path} not found: give the path of a .csv or .json file")
+            raise ManifestError(f"manifest {path} not found: give the path of a .csv or .json file")
         return path
     found = [Path(corpus) / name for name in MANIFEST_NAMES if (Path(corpus) / name).is_file()]
     if len(found) > 1:
-        raise MetadataError(
+        raise ManifestError(
             f"{found[0]} and {found[1]} are both at the corpus root: keep one, or choose one with --manifest FILE"
         )
     return found[0] if found else None
@@ -70,19 +74,19 @@ def find_manifest(corpus: str | Path, manifest: str | Path | None = None) -> Pat
 def _format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
-        raise MetadataError(f"manifest {path}: name it .csv or .json so its format is known")
+        raise ManifestError(f"manifest {path}: name it .csv or .json so its format is known")
     return suffix[1:]
 
 
 def _records(path: Path) -> list[tuple[str, dict]]:
-    """(where, {column: raw value}) per row; file-level problems raise MetadataError."""
+    """(where, {column: raw value}) per row; file-level problems raise ManifestError."""
     fmt = _format(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise MetadataError(f"manifest {path} is not UTF-8 text: save it as UTF-8 (Excel: 'CSV UTF-8')") from None
+        raise ManifestError(f"manifest {path} is not UTF-8 text: save it as UTF-8 (Excel: 'CSV UTF-8')") from None
     except OSError as exc:
-        raise MetadataError(f"manifest {path} cannot be read ({exc.strerror or exc})") from None
+        raise ManifestError(f"manifest {path} cannot be read ({exc.strerror or exc})") from None
     return _csv_records(path, text) if fmt == "csv" else _json_records(path, text)
 
 
@@ -105,16 +109,16 @@ def _csv_records(path: Path, text: str) -> list[tuple[str, dict]]:
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
-        raise MetadataError(
+        raise ManifestError(
             f"manifest {path} is empty: write a header line (path,council,...) and one row per file"
         ) from None
     except csv.Error as exc:
-        raise MetadataError(f"manifest {path} line 1: not CSV ({exc})") from None
+        raise ManifestError(f"manifest {path} line 1: not CSV ({exc})") from None
     problems = _check_columns(path, header, f"{path} line 1")
     if "path" not in header:
         problems.append(f"manifest {path} has no 'path' column: name the file of each row in a column 'path'")
     if problems:
-        raise MetadataError(problems)
+        raise ManifestError(problems)
     records = []
     try:
         for cells in reader:
@@ -126,9 +130,9 @@ def _csv_records(path: Path, text: str) -> list[tuple[str, dict]]:
                 continue
             records.append((where, dict(zip(header, cells))))
     except csv.Error as exc:
-        raise MetadataError(f"manifest {path} line {reader.line_num}: not CSV ({exc})") from None
+        raise ManifestError(f"manifest {path} line {reader.line_num}: not CSV ({exc})") from None
     if problems:
-        raise MetadataError(problems)
+        raise ManifestError(problems)
     return records
 
 
@@ -136,9 +140,9 @@ def _json_records(path: Path, text: str) -> list[tuple[str, dict]]:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise MetadataError(f"manifest {path} is not JSON ({exc})") from None
+        raise ManifestError(f"manifest {path} is not JSON ({exc})") from None
     if not isinstance(data, list):
-        raise MetadataError(f'manifest {path}: write a JSON array of objects, one per file ([{{"path": ...}}, ...])')
+        raise ManifestError(f'manifest {path}: write a JSON array of objects, one per file ([{{"path": ...}}, ...])')
     records, problems = [], []
     for number, item in enumerate(data, 1):
         where = f"{path} item {number}"
@@ -151,7 +155,7 @@ def _json_records(path: Path, text: str) -> list[tuple[str, dict]]:
                 problems.append(f"{where}: {name} is {json.dumps(value)}; write it as a string (or null)")
         records.append((where, item))
     if problems:
-        raise MetadataError(problems)
+        raise ManifestError(problems)
     return records
 
 
@@ -175,7 +179,7 @@ def _check_date(value: str) -> bool:
 
 
 def read_manifest(path: str | Path) -> dict[str, ManifestRow]:
-    """Every row of the manifest, by normalised path. Raises MetadataError naming every problem found."""
+    """Every row of the manifest, by normalised path. Raises ManifestError naming every problem found."""
     path = Path(path)
     rows: dict[str, ManifestRow] = {}
     problems: list[str] = []
@@ -206,16 +210,25 @@ def read_manifest(path: str | Path) -> dict[str, ManifestRow]:
             continue
         rows[relative] = ManifestRow(relative, where, values)
     if problems:
-        raise MetadataError(problems)
+        raise ManifestError(problems)
     return rows
 
 
-def check_paths(rows: dict[str, ManifestRow], source_paths: set[str], corpus: str | Path) -> None:
-    """Every manifest row must name a file the scan found (hidden files and the manifest itself are not files)."""
+def check_paths(
+    rows: dict[str, ManifestRow], source_paths: set[str], corpus: str | Path, left_out: set[str] = frozenset()
+) -> None:
+    """Every manifest row must name a file the scan found (hidden files and the manifest itself are not files).
+    `left_out`: files the scan passed over (not minutes, or --exclude), named as such in the message."""
     root_name = Path(corpus).resolve().name
     problems = []
     for relative, row in rows.items():
         if relative in source_paths:
+            continue
+        if relative in left_out:
+            problems.append(
+                f"{row.where}: {relative!r} is not read (not a minute format, or --exclude): remove the row, "
+                "or read the file with --include"
+            )
             continue
         hint = ""
         head, _, rest = relative.partition("/")
@@ -223,4 +236,4 @@ def check_paths(rows: dict[str, ManifestRow], source_paths: set[str], corpus: st
             hint = f" (paths are relative to the corpus root: write {rest!r})"
         problems.append(f"{row.where}: no file {relative!r} under {corpus}{hint}: correct the path, or remove the row")
     if problems:
-        raise MetadataError(problems)
+        raise ManifestError(problems)

@@ -1,6 +1,10 @@
-"""Scan a corpus folder: every regular file under it, sorted and hashed, before anything is read as text.
+"""Scan a corpus folder: every file of minutes under it, sorted and hashed, before anything is read as text.
 
     scan_corpus(corpus) -> [CorpusFile, ...]   path as stored in the tables, absolute path, SHA-256
+    scan_selected(corpus, max_bytes, selection) -> CorpusScan   the same, and the paths left out
+
+Which files are minutes (the known formats, files whose first bytes are one, --include, --exclude) is
+`pipeline.ingest.select`; the others are left out before they are hashed, and only counted.
 
 Entries that cannot be used (unreadable, a pipe or device, a symbolic link leading outside the corpus,
 a file over the size limit) are kept as CorpusFiles with a read error, so the run reports them as rows
@@ -11,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .select import FileSelection, has_extension, sniffs_as_minutes
 
 DEFAULT_MAX_BYTES = 50_000_000  # as read_documents: a larger file is refused from its size, never read
 HASH_CHUNK_BYTES = 1 << 20
@@ -82,16 +88,39 @@ def _scan_entry(abs_path: str, relative_path: str, root_real: str, max_bytes: in
         return CorpusFile(relative_path, abs_path, None, message)
 
 
-def scan_corpus(corpus: str | Path, max_bytes: int | None = None) -> list[CorpusFile]:
-    """Every regular file under the corpus, sorted, hashed. Unreadable entries become read errors, not crashes.
+@dataclass
+class CorpusScan:
+    """What the scan found: the files to read (sorted), and the paths it left out (not minutes, or --exclude)."""
 
-    Hidden files and folders (a leading dot) are left out. A file over max_bytes is not hashed (a link to
-    something endless such as /proc/kcore would never finish): it becomes a "limit" error keyed by its path.
+    files: list[CorpusFile] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+
+
+def _is_minutes(abs_path: str, relative_path: str, root_real: str, selection: FileSelection) -> bool:
+    verdict = selection.by_name(relative_path)
+    if verdict is not None:
+        return verdict
+    try:
+        _check_regular_file(abs_path, root_real)  # before opening it: a FIFO would block, a link may lead out
+    except (_NotAFile, OSError):
+        return True  # its bytes cannot be looked at: kept, so its errors row says why
+    return sniffs_as_minutes(abs_path, has_extension(relative_path))
+
+
+def scan_selected(
+    corpus: str | Path, max_bytes: int | None = None, selection: FileSelection | None = None
+) -> CorpusScan:
+    """Every file of minutes under the corpus, sorted, hashed; unreadable entries become read errors, not crashes.
+
+    Hidden files and folders (a leading dot) are left out and not counted. A file over max_bytes is not hashed
+    (a link to something endless such as /proc/kcore would never finish): it becomes a "limit" error keyed by
+    its path. `selection` (None: the minute formats only) decides which files are minutes.
     """
     max_bytes = max_bytes or DEFAULT_MAX_BYTES
+    selection = selection or FileSelection()
     root = Path(corpus)
     root_real = os.path.realpath(root)
-    found: list[CorpusFile] = []
+    scan = CorpusScan()
     walk_errors: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=walk_errors.append, followlinks=False):
         dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
@@ -99,8 +128,23 @@ def scan_corpus(corpus: str | Path, max_bytes: int | None = None) -> list[Corpus
             if name.startswith("."):
                 continue
             abs_path = os.path.join(dirpath, name)
-            found.append(_scan_entry(abs_path, table_path(os.path.relpath(abs_path, root)), root_real, max_bytes))
+            relative_path = table_path(os.path.relpath(abs_path, root))
+            if not _is_minutes(abs_path, relative_path, root_real, selection):
+                scan.left_out.append(relative_path)
+                continue
+            scan.files.append(_scan_entry(abs_path, relative_path, root_real, max_bytes))
     for exc in walk_errors:
         relative_path = table_path(os.path.relpath(exc.filename, root) if exc.filename else str(root))
-        found.append(CorpusFile(relative_path, str(exc.filename), None, f"cannot list folder: {exc.strerror or exc}"))
-    return sorted(found, key=lambda corpus_file: corpus_file.source_path)
+        scan.files.append(
+            CorpusFile(relative_path, str(exc.filename), None, f"cannot list folder: {exc.strerror or exc}")
+        )
+    scan.files.sort(key=lambda corpus_file: corpus_file.source_path)
+    scan.left_out.sort()
+    return scan
+
+
+def scan_corpus(
+    corpus: str | Path, max_bytes: int | None = None, selection: FileSelection | None = None
+) -> list[CorpusFile]:
+    """The files of `scan_selected` (the minute formats only, unless `selection` says otherwise)."""
+    return scan_selected(corpus, max_bytes, selection).files

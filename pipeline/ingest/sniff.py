@@ -54,6 +54,11 @@ def _text_prefix(data: bytes, n: int = 65536) -> str:
     return data[skip : skip + n].decode("latin-1")
 
 
+def opens_as_html_page(data: bytes) -> bool:
+    """Whether the text opens like an HTML page (a doctype, <html>, <head> or <body> first)."""
+    return bool(_HTML_START.match(_text_prefix(data)))
+
+
 def sniff_format(data: bytes, suffix: str) -> str:
     """'txt' | 'html' | 'pdf' | 'docx' for these bytes; IngestError("detect") for anything else."""
     suffix = (suffix or "").lower()

@@ -14,6 +14,7 @@ import pytest
 
 from pipeline.engine import ExtractSettings, run_extract
 from pipeline.engine.plan import marker_part
+from pipeline.errors import CorpusEmpty, ExtractInterrupted
 from pipeline.export.schema import PER_FILE_TABLES
 from pipeline.export.writer import DatasetWriter
 from tests.helpers import assert_same_tables, read_tables, variant_corpus
@@ -104,11 +105,19 @@ def test_removed_and_renamed_files_leave_no_stale_or_duplicate_rows(tmp_path, co
     assert "renamed.txt" in set(docs.source_path) and not {"m001.txt", "m002.txt"} & set(docs.source_path)
     run_extract(work, tmp_path / "fresh", None, settings=SMALL_BATCHES)
     assert_same_tables(out, tmp_path / "fresh")
-    # every file removed: every part goes
+    # every file removed: a corpus with no minutes is refused (an unmounted share must not wipe the tables) ...
+    old_parts = part_bytes(out)
     for path in list(work.iterdir()):
         path.unlink()
+    with pytest.raises(CorpusEmpty):
+        run_extract(work, out, None, settings=SMALL_BATCHES)
+    assert part_bytes(out) == old_parts
+    # ... and once every old file is replaced by a new one, every old part goes
+    (work / "new.txt").write_text("Cabinet\n\nMinutes of the meeting held on 1 May 2019.\n", encoding="utf-8")
     run_extract(work, out, None, settings=SMALL_BATCHES)
-    assert not list(out.glob("*/part-b*.parquet")) and not DatasetWriter(out).done_keys()
+    old_batch_parts = {name for name in old_parts if "/part-b" in name}  # people and role_history are rebuilt
+    assert old_batch_parts and not set(part_bytes(out)) & old_batch_parts and len(DatasetWriter(out).done_keys()) == 1
+    assert list(read_tables(out)["documents"].source_path) == ["new.txt"]
 
 
 def test_run_stopped_before_markers_is_finished_without_duplicates(tmp_path, corpus, monkeypatch):
@@ -126,7 +135,7 @@ def test_run_stopped_before_markers_is_finished_without_duplicates(tmp_path, cor
         original(self, key, info)
 
     monkeypatch.setattr(DatasetWriter, "mark_done", mark_then_die)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(ExtractInterrupted, match="interrupted: 5 of 16 files done"):
         run_extract(corpus, out, None, settings=SMALL_BATCHES)
     monkeypatch.setattr(DatasetWriter, "mark_done", original)
     # a different batching next time: the unmarked files' rows land in other parts, the old slices must go

@@ -19,6 +19,7 @@ from pipeline.cli import app
 from pipeline.corpus_tables import build_corpus_tables
 from pipeline.engine import run_extract
 from pipeline.engine.compare import differences
+from pipeline.errors import ExitCode
 from pipeline.export.writer import DatasetWriter
 from pipeline.ingest.given import MetadataOptions
 
@@ -55,7 +56,7 @@ def make_corpus(root, files: dict[str, str]):
 
 
 def extract(tmp_path, corpus, *options: str, out: str = "out"):
-    args = ["extract", str(corpus), "--out", str(tmp_path / out), "--model", str(tmp_path / "none"), *options]
+    args = ["extract", str(corpus), "--out", str(tmp_path / out), "--rules-only", *options]
     return CliRunner().invoke(app, args)
 
 
@@ -175,7 +176,7 @@ def test_council_from_folder_is_opt_in(tmp_path):
     assert extract(tmp_path, corpus, "--council-from-folder").exit_code == 0
     assert documents(tmp_path / "out")["anyshire-county-council/x.txt"][1:3] == ("M", "manifest")
     both = extract(tmp_path, corpus, "--council-from-folder", "--council", "X", out="both")
-    assert both.exit_code == 2 and "--council and --council-from-folder together" in both.output
+    assert both.exit_code == ExitCode.USAGE and "--council and --council-from-folder together" in both.output
 
 
 @pytest.mark.parametrize(
@@ -190,7 +191,7 @@ def test_council_from_folder_is_opt_in(tmp_path):
 def test_bad_manifest_is_one_line_and_nothing_is_written(tmp_path, manifest, expected):
     corpus = make_corpus(tmp_path / "corpus", {"a.txt": minutes(), "manifest.csv": manifest})
     result = extract(tmp_path, corpus)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == ExitCode.MANIFEST, result.output
     lines = [line for line in result.output.splitlines() if line.startswith("error: ")]
     assert len(lines) == 1 and expected in lines[0] and str(corpus / "manifest.csv") in lines[0], result.output
     assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)

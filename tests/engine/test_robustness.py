@@ -30,7 +30,7 @@ from pipeline.engine import ExtractSettings, run_extract
 from pipeline.engine import batch as batch_module
 from pipeline.engine.batch import extract_batch
 from pipeline.engine.deadline import Deadline, DocumentTimeout
-from pipeline.ingest import scan_corpus
+from pipeline.ingest import FileSelection, scan_corpus
 from tests.helpers import REPO, SEED_PATHS, read_tables
 
 SEED = SEED_PATHS[0].read_text(encoding="utf-8")
@@ -95,8 +95,9 @@ PARA = "Item 4. The committee noted that 21.3% of children were seen within 10 d
 INPUTS: dict[str, tuple[bytes, tuple]] = {
     "empty.txt": (b"", ("error", "read", "empty file")),
     "whitespace.txt": (b"  \n\t \r\n \x0c ", ("error", "read", "empty file")),
-    "image.png": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, ("error", "detect", "PNG image")),
-    "random.bin": (random.Random(7).randbytes(4096), ("error", "detect", "binary file")),
+    # not minute formats: left out by the scan, never read (with --include they are read: one detect error each)
+    "image.png": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, ("left out", "detect", "PNG image")),
+    "random.bin": (random.Random(7).randbytes(4096), ("left out", "detect", "binary file")),
     "nul_inside.txt": (
         b"Minutes\x00 of the\x00 meeting of the Cabinet.\n",
         ("ok", "Minutes of the meeting of the Cabinet."),
@@ -136,7 +137,7 @@ INPUTS: dict[str, tuple[bytes, tuple]] = {
     ),
     "notzip.docx": (b"this is not a zip file at all", ("error", "parse", "not a readable zip")),
     "bomb.docx": (zip_bomb(), ("error", "limit", "zip bomb")),
-    "legacy.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), ("error", "detect", "legacy Microsoft Office")),
+    "legacy.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), ("left out", "detect", "legacy Microsoft Office")),
     "with spaces in name.txt": (SEED.encode(), ("ok", SEED)),
     "ünïcødé – £ minutes.txt": ((SEED + "\nunicode variant\n").encode(), ("ok", "unicode variant")),
     "new\nline.txt": ((SEED + "\nnewline variant\n").encode(), ("ok", "newline variant")),
@@ -203,6 +204,24 @@ def test_exactly_one_error_row_per_bad_file(bad_run):
     assert summary.stats.failed_files == len(expected) == summary.stats.errors
 
 
+def test_other_formats_left_out_unless_included(bad_run, tmp_path):
+    """Files in formats that are not minutes are counted and never read; --include reads them, and their bytes
+    say what each one is (one detect error each)."""
+    _, _, summary, tables, _ = bad_run
+    left_out = {name: exp[1:] for name, (_, exp) in INPUTS.items() if exp[0] == "left out"}
+    assert summary.files_left_out == len(left_out)
+    assert not set(left_out) & (set(tables["errors"].source_path) | set(tables["documents"].source_path))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in left_out:
+        (corpus / name).write_bytes(INPUTS[name][0])
+    included = run_extract(corpus, tmp_path / "out", None, selection=FileSelection(include=("*.png", "*.bin", "*.doc")))
+    assert included.files_left_out == 0 and included.stats.failed_files == len(left_out)
+    errors = pd.read_parquet(tmp_path / "out" / "errors").set_index("source_path")
+    for name, (stage, part) in left_out.items():
+        assert errors.loc[name, "stage"] == stage and part in errors.loc[name, "message"], name
+
+
 def test_good_files_extracted_correctly(bad_run):
     corpus, _, _, tables, _ = bad_run
     docs = tables["documents"].set_index("source_path")
@@ -259,8 +278,7 @@ def test_cli_exit_status(tmp_path):
         str(corpus),
         "--out",
         str(tmp_path / "out"),
-        "--model",
-        str(tmp_path / "none-such"),
+        "--rules-only",
         "--doc-seconds",
         "30",
     ]

@@ -268,15 +268,22 @@ def test_model_loaded_from_its_folder_only(tmp_path, monkeypatch, spy_loads):
     assert "minutes_sections" in nlp.pipe_names
 
 
-def test_cli_with_a_package_name_runs_rules_only(tmp_path, spy_loads):
+def test_cli_with_a_package_name_is_refused_not_loaded(tmp_path, monkeypatch, spy_loads):
+    """--model names a folder: a package name that is no folder here is a missing model, never loaded by name."""
     from pipeline.cli import app
+    from pipeline.errors import ExitCode
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "m.txt").write_text(SEED, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
         app, ["extract", str(corpus), "--out", str(tmp_path / "out"), "--model", "en_core_web_sm"]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == ExitCode.MODEL, result.output
+    assert "no trained model at en_core_web_sm (--model)" in result.output
+    assert spy_loads == [] and not (tmp_path / "out").exists()
+    rules = CliRunner().invoke(app, ["extract", str(corpus), "--out", str(tmp_path / "out"), "--rules-only"])
+    assert rules.exit_code == 0, rules.output
     assert spy_loads == []
     assert set(pd.read_parquet(tmp_path / "out" / "documents").model_version) == {"rules-only"}
