@@ -22,7 +22,7 @@ GOLD_CODE := pipeline/training/markup.py pipeline/training/build.py pipeline/tok
 export HF_HUB_OFFLINE=1
 export TRANSFORMERS_OFFLINE=1
 
-.PHONY: help extract test lint train evaluate bench notebooks dictionary clean-venv
+.PHONY: help extract test lint train evaluate bench notebooks dictionary serve screenshot clean-venv
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -69,8 +69,15 @@ test: lint $(STAMP) | $(HAVE_MODEL)  ## lint, then the whole test suite (trains 
 bench: $(STAMP) | $(HAVE_MODEL)  ## throughput and memory benchmarks -> benchmarks/RESULTS.md
 	$(PY) -m benchmarks.run --model $(MODEL_DIR)
 
-notebooks: $(STAMP)  ## execute the notebooks against the sample corpus output, saving outputs
+notebooks: $(STAMP)  ## execute the notebooks against OUT; executed copies go to OUT/notebooks/, notebooks/ is left as it is
 	$(PY) -m pipeline.notebooks --out $(OUT)
+
+PORT ?= 8001
+serve: $(STAMP)  ## browse $(OUT) in Datasette on 127.0.0.1:$(PORT): facets, search, canned queries, review pages
+	$(BIN)/minutes serve $(OUT) --port $(PORT)
+
+screenshot: $(STAMP)  ## docs/images/serve.png: `minutes serve` over $(OUT) in headless Chromium
+	$(PY) -m pipeline.serve.screenshot --tables $(OUT) --out docs/images/serve.png
 
 dictionary: $(STAMP)  ## regenerate docs/TABLES.md and docs/RULES.md from the schema modules
 	$(BIN)/minutes dictionary --out docs/TABLES.md

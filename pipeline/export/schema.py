@@ -271,6 +271,30 @@ TABLES: dict[str, Table] = {
 PER_FILE_TABLES = ("documents", "sections", "entities", "relations", "metrics", "attendance", "errors")
 CORPUS_TABLES = ("people", "role_history")
 
+# Keys, for the exports that index and join (SQLite, Datasette): the column that names each row of a table, and
+# the columns that point at another table's key ("table.column"). Ids are content-derived, so they are unique.
+PRIMARY_KEYS: dict[str, str] = {
+    "documents": "doc_id",
+    "sections": "section_id",
+    "entities": "entity_id",
+    "relations": "relation_id",
+    "people": "person_id",
+}
+_TO_DOC, _TO_SECTION, _TO_ENTITY = "documents.doc_id", "sections.section_id", "entities.entity_id"
+JOIN_KEYS: dict[str, dict[str, str]] = {
+    "sections": {"doc_id": _TO_DOC, "parent_id": _TO_SECTION},
+    "entities": {"doc_id": _TO_DOC, "section_id": _TO_SECTION},
+    "relations": {"doc_id": _TO_DOC, "head_id": _TO_ENTITY, "tail_id": _TO_ENTITY, "section_id": _TO_SECTION},
+    "metrics": {"doc_id": _TO_DOC, "entity_id": _TO_ENTITY, "compare_to": _TO_ENTITY, "section_id": _TO_SECTION},
+    "attendance": {
+        "doc_id": _TO_DOC,
+        "person_id": "people.person_id",
+        "entity_id": _TO_ENTITY,
+        "section_id": _TO_SECTION,
+    },
+    "role_history": {"person_id": "people.person_id", "doc_id": _TO_DOC},
+}
+
 
 def empty_rows() -> dict[str, list[dict]]:
     return {name: [] for name in PER_FILE_TABLES}
