@@ -11,19 +11,26 @@ from pathlib import Path
 
 import typer
 
-from .nlp import refused_candidate_note
-from .paths import BUILD, MODELS
+from .engine.preflight import MODEL_ENV
+from .paths import BUILD, DEFAULT_MODEL, MODELS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract tables from UK committee minutes.")
-
-DEFAULT_MODEL = Path("models/cnn")
 
 
 @app.command()
 def extract(
-    corpus: Path = typer.Argument(..., help="Folder of minutes (.txt .html .pdf .docx), searched recursively."),
+    corpus: Path = typer.Argument(..., help="Folder of minutes (.txt .htm .html .pdf .docx), searched recursively."),
     out: Path = typer.Option(Path("data/extracted"), "--out", help="Output folder: one Parquet folder per table."),
-    model: Path | None = typer.Option(DEFAULT_MODEL, "--model", help="Trained pipeline folder; rules only if missing."),
+    model: Path | None = typer.Option(
+        None, "--model", help=f"Trained pipeline folder (default: ${MODEL_ENV}, else {DEFAULT_MODEL})."
+    ),
+    rules_only: bool = typer.Option(
+        False, "--rules-only", help="No model: sections and meeting metadata only (no entities, attendance, ...)."
+    ),
+    include: list[str] = typer.Option(
+        [], "--include", help="Also read files matching GLOB, whatever their extension (repeatable)."
+    ),
+    exclude: list[str] = typer.Option([], "--exclude", help="Never read files matching GLOB (repeatable)."),
     workers: int = typer.Option(1, "--workers", min=1, help="Local worker processes."),
     engine: str = typer.Option("local", "--engine", help="local or dask (a LocalCluster unless --scheduler)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
@@ -47,42 +54,27 @@ def extract(
         False, "--council-from-folder", help="corpus/<council folder>/...: the top-level folder names the council."
     ),
 ) -> None:
-    """Run the pipeline over CORPUS and write the tables to --out."""
-    from .engine import ExtractSettings, run_extract
-    from .ingest.given import MetadataError, MetadataOptions
+    """Run the pipeline over CORPUS and write the tables to --out (exit statuses: README, Errors and exit codes)."""
+    from .engine import ExtractSettings
+    from .engine.command import ExtractRequest, extract_command
+    from .ingest.given import MetadataOptions
+    from .ingest.select import FileSelection
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    if not corpus.is_dir():
-        typer.echo(f"error: {corpus} is not a folder", err=True)
-        raise typer.Exit(2)
-    if model is not None and not model.is_dir():
-        logging.getLogger("minutes").warning("no trained model at %s: running rules only (sections, metadata)", model)
-        model = None
-    if model is not None and (note := refused_candidate_note(model)):
-        typer.echo(note, err=True)
-    try:
-        summary = run_extract(
-            corpus,
-            out,
-            str(model) if model else None,
-            workers=workers,
-            engine=engine,
-            scheduler=scheduler,
-            settings=ExtractSettings(batch_files=batch_files, doc_seconds=doc_seconds),
-            progress=progress,
-            metadata=MetadataOptions(manifest, council, council_from_folder),
-        )
-    except MetadataError as exc:  # a bad manifest or option: one line per problem, nothing was written
-        typer.echo("\n".join(f"error: {line}" for line in str(exc).splitlines()), err=True)
-        raise typer.Exit(2) from None
-    typer.echo(f"done: {summary.line()} -> {out}")
-    # the exit status covers the whole corpus, also files that failed in an earlier run and were skipped now
-    import pyarrow.dataset as ds
-
-    failed = ds.dataset(out / "errors", format="parquet").count_rows() if (out / "errors").is_dir() else 0
-    if failed and not summary.stats.failed_files:
-        typer.echo(f"{failed} errors recorded for unchanged files (see {out / 'errors'})")
-    raise typer.Exit(1 if failed or summary.stats.failed_files else 0)
+    request = ExtractRequest(
+        corpus,
+        out,
+        model,
+        rules_only=rules_only,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        settings=ExtractSettings(batch_files=batch_files, doc_seconds=doc_seconds),
+        progress=progress,
+        metadata=MetadataOptions(manifest, council, council_from_folder),
+        selection=FileSelection(tuple(include), tuple(exclude)),
+    )
+    raise typer.Exit(int(extract_command(request)))
 
 
 @app.command("build-gold")
@@ -187,15 +179,27 @@ def dictionary(out: Path = typer.Option(Path("docs/TABLES.md"), "--out")) -> Non
 
 @app.command()
 def show(
-    target: str = typer.Argument(..., help="A file of minutes, or a doc_id from the extracted tables."),
+    target: str = typer.Argument(
+        ..., help="A doc_id, a source path or file name from the tables (e.g. 2023-05-minutes.txt), or a file."
+    ),
     out: Path = typer.Option(Path("page.html"), "--out", help="HTML file to write."),
-    tables: Path = typer.Option(Path("data/extracted"), "--tables", help="Extracted tables (for a doc_id)."),
-    model: Path | None = typer.Option(DEFAULT_MODEL, "--model", help="Trained pipeline (for a file)."),
+    tables: Path = typer.Option(Path("data/extracted"), "--tables", help="Extracted tables to look TARGET up in."),
+    model: Path | None = typer.Option(
+        DEFAULT_MODEL, "--model", help="Trained pipeline, for a file not in the tables (or changed since)."
+    ),
 ) -> None:
-    """Render one document with its sections, entities, relations, attendance and metrics as HTML."""
-    from .show import show as render_page
+    """Write a review page: the text beside its rows, each row linked to its span, doubtful rows marked."""
+    from .show import ShowError, page_rows, write_page
 
-    typer.echo(f"wrote {render_page(target, out, tables, str(model) if model else None)}")
+    try:
+        documents, origin = page_rows(target, tables, str(model) if model else None)
+        page = write_page(documents, target, out)
+    except ShowError as exc:
+        _fail(str(exc))
+    if origin == "pipeline" and not (model and model.is_dir()):
+        typer.echo(f"warning: no trained model at {model}: the page shows sections and metadata only", err=True)
+    source = f"the tables in {tables}" if origin == "tables" else f"a fresh run of the pipeline on {target}"
+    typer.echo(f"wrote {page} ({len(documents)} document{'s' * (len(documents) > 1)}, from {source})")
 
 
 def _fail(message: str) -> None:
@@ -247,23 +251,45 @@ def import_annotations(
     typer.echo(f"wrote {len(records)} .ann files to {out}")
 
 
-EXPORT_FORMATS = ("prodigy", "labelstudio")
+PREDICTION_FORMATS = ("prodigy", "labelstudio")
+TABLE_FORMATS = ("csv", "xlsx", "sqlite")  # pipeline.export.tables_export.TABLE_FORMATS, without importing it
+EXPORT_FORMATS = PREDICTION_FORMATS + TABLE_FORMATS
 
 
 @app.command("export")
 def export_predictions(
     tables: Path = typer.Option(Path("data/extracted"), "--tables", help="Extracted tables."),
     tool: str = typer.Option(
-        "prodigy", "--format", help="prodigy (JSONL) or labelstudio (JSON tasks with predictions)."
+        "prodigy",
+        "--format",
+        help="prodigy (JSONL) or labelstudio (JSON tasks with predictions) for correction; csv (a folder), xlsx "
+        "or sqlite: every table with the data dictionary.",
     ),
-    out: Path = typer.Option(..., "--out", help="File to write."),
+    out: Path = typer.Option(..., "--out", help="File to write (a folder for csv)."),
 ) -> None:
-    """Export the pipeline's predictions (entities, relations, attendance, metrics) for correction."""
+    """Export the predictions for correction (prodigy, labelstudio), or every table (csv, xlsx, sqlite)."""
     import json
 
     if tool not in EXPORT_FORMATS:
         _fail(f"unknown --format {tool!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    if tool in TABLE_FORMATS:
+        from .export.tables_export import ExportError, export_tables
+
+        try:
+            summary = export_tables(tables, tool, out)
+        except (ExportError, OSError) as exc:
+            _fail(str(exc).splitlines()[0] if str(exc) else f"{out}: {type(exc).__name__}")
+        typer.echo(summary.line())
+        for note in summary.notes:
+            typer.echo(f"note: {note}")
+        return
+    from .export.flat_tables import ExportError, atomic_file, check_tables
     from .training.convert import predictions_from_tables, to_label_studio, to_prodigy
+
+    try:
+        check_tables(tables)
+    except ExportError as exc:
+        _fail(str(exc))
 
     records = predictions_from_tables(tables)
     if tool == "prodigy":
@@ -272,10 +298,33 @@ def export_predictions(
     else:
         tasks = to_label_studio(records, predictions=True)
         text = json.dumps(tasks, ensure_ascii=False, indent=1, allow_nan=False)
-    out.write_text(text, encoding="utf-8")
+    try:
+        with atomic_file(out) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    except (ExportError, OSError) as exc:
+        _fail(str(exc).splitlines()[0])
     typer.echo(f"wrote {len(records)} documents to {out}")
     if tool == "labelstudio":
         typer.echo("labeling interface for these tasks: pipeline.training.convert_labelstudio.LABEL_CONFIG")
+
+
+@app.command()
+def serve(
+    tables: Path = typer.Argument(Path("data/extracted"), help="Extracted tables (the --out of `minutes extract`)."),
+    port: int = typer.Option(8001, "--port", min=1, max=65535, help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this machine only)."),
+    db: Path | None = typer.Option(
+        None, "--db", help="SQLite file to build and serve (default: TABLES/_serve/minutes.sqlite)."
+    ),
+) -> None:
+    """Browse the tables in Datasette: facets, full-text search, canned queries, links to review pages."""
+    from .export.flat_tables import ExportError
+    from .serve.server import ServeError, serve_tables
+
+    try:
+        serve_tables(tables, host, port, db)
+    except (ServeError, ExportError, OSError) as exc:
+        _fail(str(exc).splitlines()[0])
 
 
 def main() -> None:  # pragma: no cover

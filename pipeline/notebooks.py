@@ -1,11 +1,14 @@
 """Execute the analysts' notebooks against an output folder, and draw the README figure.
 
-    python -m pipeline.notebooks --out data/extracted                 # run notebooks/*.ipynb, save outputs in place
+    python -m pipeline.notebooks --out data/extracted      # executed copies -> data/extracted/notebooks/*.ipynb
     python -m pipeline.notebooks --out data/extracted --figure docs/images/tour.png   # only the README figure
 
-The notebooks read the output folder from the environment variable MINUTES_OUT (default
-"../data/extracted", relative to notebooks/); this sets it to --out. Notebooks run in a Jupyter kernel
-started from this Python (the virtualenv's), whatever other "python3" kernels are installed on the machine.
+The committed notebooks (notebooks/) are only read: each executed copy is written beside the tables it was run
+on (OUT/notebooks/, or --save-to DIR), and runs with that folder as its working directory, so whatever a notebook
+writes lands there too, never in the repository. The notebooks read the output folder from the environment
+variable MINUTES_OUT (default "../data/extracted", relative to notebooks/); this sets it to --out. Notebooks run
+in a Jupyter kernel started from this Python (the virtualenv's), whatever other "python3" kernels are installed
+on the machine.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ def kernel_manager():
 
 
 def execute_notebook(path: str | Path, out_dir: str | Path, save_to: str | Path | None = None, timeout: int = 300):
-    """Run every cell of one notebook (working directory: the notebook's folder) with MINUTES_OUT=out_dir.
+    """Run every cell of one notebook with MINUTES_OUT=out_dir; the working directory is save_to's folder when
+    given, else the notebook's.
 
     Returns the executed notebook; writes it to save_to when given. A failing cell raises
     nbclient.exceptions.CellExecutionError naming the cell and the error."""
@@ -63,9 +67,10 @@ def execute_notebook(path: str | Path, out_dir: str | Path, save_to: str | Path 
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    # relative to the notebook's folder (the kernel's working directory), so saved outputs name no machine paths
+    workdir = (Path(save_to).parent if save_to is not None else path.parent).resolve()
+    # relative to the kernel's working directory, so saved outputs name no machine paths
     try:
-        minutes_out = os.path.relpath(Path(out_dir).resolve(), path.parent.resolve())
+        minutes_out = os.path.relpath(Path(out_dir).resolve(), workdir)
     except ValueError:  # another drive (Windows)
         minutes_out = str(Path(out_dir).resolve())
     with (
@@ -78,7 +83,7 @@ def execute_notebook(path: str | Path, out_dir: str | Path, save_to: str | Path 
             timeout=timeout,
             kernel_name=KERNEL_NAME,
             record_timing=False,
-            resources={"metadata": {"path": str(path.parent.resolve())}},
+            resources={"metadata": {"path": str(workdir)}},
         )
         client.execute()
     # keep the notebook's own kernelspec metadata (plain "python3"), not the temporary display name
@@ -123,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         "--out", default="data/extracted", help="Extracted tables (the output folder of `minutes extract`)."
     )
     ap.add_argument("--notebooks", default=str(NOTEBOOKS), help="Folder of numbered notebooks (NN-name.ipynb).")
+    ap.add_argument(
+        "--save-to",
+        help="Folder for the executed copies (default: OUT/notebooks; the notebooks folder itself "
+        "refreshes the committed outputs).",
+    )
     ap.add_argument("--figure", help="Only write the README figure (PNG) from the tables in --out.")
     ap.add_argument("--timeout", type=int, default=300, help="Seconds per cell.")
     args = ap.parse_args(argv)
@@ -142,10 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print(f"error: no notebooks (NN-name.ipynb) in {args.notebooks}", file=sys.stderr)
         return 2
+    save_to = Path(args.save_to) if args.save_to else out / "notebooks"
+    save_to.mkdir(parents=True, exist_ok=True)
     for path in paths:
         t0 = time.perf_counter()
-        execute_notebook(path, out, save_to=path, timeout=args.timeout)
-        print(f"executed {path} in {time.perf_counter() - t0:.1f} s")
+        execute_notebook(path, out, save_to=save_to / path.name, timeout=args.timeout)
+        print(f"executed {path} -> {save_to / path.name} in {time.perf_counter() - t0:.1f} s")
     return 0
 
 

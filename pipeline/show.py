@@ -1,128 +1,228 @@
-"""`minutes show FILE_OR_DOC_ID --out page.html`: one document with its sections, entities and relations.
+"""`minutes show TARGET --tables OUT --out page.html`: the review page of one source file or document.
 
-For a maintainer checking predictions: the text with entities highlighted by displaCy, an outline of the
-sections, and tables of relations, attendance and metrics. A doc_id is read from the extracted tables
-(nothing is re-run); a file is run through the pipeline first.
+TARGET is what the user knows the document by, looked up in the documents table in this order: a doc_id; a
+source path (as in `source_path`, relative to the corpus, or a path that ends with it, e.g. corpus/x.txt); a bare
+file name (the last part of `source_path`, or of `source_url`); a source URL. A file that holds several
+meetings has several documents: the page shows them all. A file on disk is looked up by its content (sha256):
+found in the tables, its rows are shown as extracted; not found (new, or changed since), it is run through the
+pipeline first. The page itself is built by `pipeline.review_page`.
 """
 
 from __future__ import annotations
 
-import html
-from pathlib import Path
+import difflib
+import hashlib
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
 
-COLORS = {"PERSON": "#f6c4a6", "ROLE": "#a6d8f6", "ORG": "#c3f6a6", "DATE": "#e2c8f6", "METRIC": "#f6efa6"}
-
-
-def rows_from_doc(doc, src) -> dict:
-    from . import __version__
-    from .export.rows import doc_rows
-
-    return doc_rows(src, doc, __version__, "shown")
+from .review_page import render
 
 
-def rows_from_tables(out_dir: str | Path, doc_id: str) -> dict:
+class ShowError(Exception):
+    """A document that cannot be found or read: one line saying what and what to do."""
+
+
+ROW_TABLES = ("sections", "entities", "relations", "metrics", "attendance")
+
+
+def _records(df) -> list[dict]:
+    return df.astype(object).where(df.notna(), None).to_dict("records")  # nulls as None, not NaN (pandas 3)
+
+
+def _catalogue(tables: str | Path):
+    """doc_id, part, sha256 and the source columns of every document (no text), or None without tables."""
+    if not (Path(tables) / "documents").is_dir():
+        return None
     from .analysis import connect
 
-    con = connect(out_dir)
-    rows = {}
-    for table in ("documents", "sections", "entities", "relations", "metrics", "attendance"):
-        df = con.execute(f"select * from {table} where doc_id = ?", [doc_id]).df()
-        rows[table] = df.astype(object).where(df.notna(), None).to_dict("records")  # nulls as None, not NaN (pandas 3)
+    with _reading(tables):
+        con = connect(tables)
+        return con.execute(
+            "select doc_id, part, sha256, source_path, source_url from documents order by source_path, part"
+        ).df()
+
+
+@contextmanager
+def _reading(tables: str | Path):
+    """A damaged Parquet part becomes one line naming the folder, not a traceback."""
+    import duckdb
+    import pyarrow as pa
+
+    try:
+        yield
+    except (duckdb.Error, pa.ArrowException, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ShowError(f"cannot read the tables in {tables} ({first}): run `minutes extract` into it again") from None
+
+
+def _name(value) -> str:
+    return PurePosixPath(str(value).rstrip("/")).name if value else ""
+
+
+def find_documents(catalogue, target: str) -> list[str]:
+    """doc_ids TARGET names (see the module docstring), in file order; several files of the same name raise."""
+    path = PurePosixPath(target.replace("\\", "/")).as_posix().removeprefix("./")
+    bare = "/" not in path
+    by_source = catalogue.assign(source_path=catalogue["source_path"].fillna(""))
+    sources = by_source["source_path"]
+    tests = [
+        catalogue["doc_id"] == target,
+        sources == path,
+        sources.map(lambda s: bool(s) and (path.endswith("/" + s) or s.endswith("/" + path))),
+        sources.map(_name) == path if bare else None,
+        catalogue["source_url"] == target,
+        catalogue["source_url"].map(_name) == path if bare else None,
+    ]
+    for test in tests:
+        if test is None or not test.any():
+            continue
+        hits = by_source[test.fillna(False).astype(bool)]
+        files = sorted(set(hits["sha256"]))
+        if len(files) > 1:
+            listed = ", ".join(sorted(set(hits["source_path"])))
+            raise ShowError(f"{target!r} names {len(files)} different files ({listed}): give the path or a doc_id")
+        return list(hits.sort_values("part")["doc_id"])
+    return []
+
+
+def _no_document(catalogue, target: str, tables: str | Path) -> ShowError:
+    names = {
+        *catalogue["doc_id"],
+        *catalogue["source_path"].dropna(),
+        *catalogue["source_path"].dropna().map(_name),
+        *catalogue["source_url"].dropna(),
+    }
+    close = difflib.get_close_matches(target, sorted(names), n=3, cutoff=0.5)
+    close += difflib.get_close_matches(_name(target), sorted(names), n=3, cutoff=0.5)
+    close = list(dict.fromkeys(close))[:3]
+    hint = (
+        f"did you mean {' or '.join(close)}?"
+        if close
+        else f"its files are {', '.join(catalogue['source_path'].dropna().head(3))}"
+        + (" …" if len(catalogue) > 3 else "")
+    )
+    return ShowError(
+        f"no document {target!r} in {tables} ({len(catalogue)} documents): {hint} "
+        "Give a doc_id, a source path or a file name from its documents table."
+    )
+
+
+def rows_from_tables(tables: str | Path, doc_id: str) -> dict:
+    """One document's rows from the extracted tables (nothing is re-run)."""
+    from .analysis import connect
+
+    with _reading(tables):
+        con = connect(tables)
+        rows = {"documents": _records(con.execute("select * from documents where doc_id = ?", [doc_id]).df())}
+        for table in ROW_TABLES:
+            rows[table] = _records(con.execute(f"select * from {table} where doc_id = ? order by 1", [doc_id]).df())
     if not rows["documents"]:
-        raise KeyError(f"no document {doc_id!r} in {out_dir}")
+        raise ShowError(f"no document {doc_id!r} in {tables}: give a doc_id from its documents table")
     return rows
 
 
-def _table(title: str, header: list[str], body: list[list]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    trs = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if c is None else str(c))}</td>" for c in r) + "</tr>" for r in body
-    )
-    return f"<h2>{html.escape(title)} ({len(body)})</h2><table><tr>{head}</tr>{trs}</table>"
+def rows_from_file(path: Path, model: str | None) -> list[dict]:
+    """Every document of a file, run through the pipeline (sections and metadata only without a model)."""
+    from . import __version__
+    from .export.rows import doc_rows
+    from .ingest import IngestError, read_documents
+    from .nlp import cached_nlp
+
+    try:
+        sources = read_documents(path)
+    except (IngestError, OSError) as exc:
+        raise ShowError(f"{path}: cannot be read ({exc}): give a file of minutes (.txt .html .pdf .docx)") from None
+    nlp = cached_nlp(model if model and Path(model).is_dir() else None)
+    return [doc_rows(src, nlp(src.text), __version__, "shown") for src in sources]
 
 
-def render(rows: dict) -> str:
-    from spacy import displacy
-
-    doc = rows["documents"][0]
-    text = doc["text"]
-    ents = [{"start": int(e["start_char"]), "end": int(e["end_char"]), "label": e["label"]} for e in rows["entities"]]
-    body = displacy.render(
-        {"text": text, "ents": ents, "title": None}, style="ent", manual=True, page=False, options={"colors": COLORS}
-    )
-    by_id = {e["entity_id"]: e for e in rows["entities"]}
-    outline = [
-        [
-            s["section_id"].split(":")[-1],
-            s["kind"],
-            s.get("item_number"),
-            s.get("title"),
-            s["start_char"],
-            s["end_char"],
-            (s.get("parent_id") or "").split(":")[-1],
-        ]
-        for s in rows["sections"]
-    ]
-    rels = [
-        [
-            r["label"],
-            r["head_text"],
-            r["tail_text"],
-            r["evidence"],
-            f"{r['score']:.2f}" if r.get("score") is not None else "",
-        ]
-        for r in rows["relations"]
-    ]
-    att = [[a["person"], a["status"], a.get("role"), a.get("org"), a.get("evidence")] for a in rows["attendance"]]
-    mets = [
-        [
-            m["text"],
-            m["value"],
-            m["unit"],
-            m.get("per"),
-            m.get("indicator"),
-            m.get("period"),
-            by_id.get(m.get("compare_to") or "", {}).get("text"),
-        ]
-        for m in rows["metrics"]
-    ]
-
-    def shown(value) -> str:
-        return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
-
-    meta = " · ".join(
-        shown(doc.get(k))
-        for k in ("council", "committee", "meeting_date", "meeting_time", "venue")
-        if doc.get(k) is not None
-    )
-    style = (
-        "body{font-family:sans-serif;margin:2em;max-width:70em} table{border-collapse:collapse;margin-bottom:1em}"
-        "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%;vertical-align:top} .text{line-height:2.2}"
-    )
-    return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(doc['doc_id'])}</title>"
-        f"<style>{style}</style></head><body>"
-        f"<h1>{html.escape(str(doc.get('source_path')))} <small>{html.escape(doc['doc_id'])}</small></h1>"
-        f"<p>{html.escape(meta)}</p>"
-        + _table("Sections", ["id", "kind", "number", "title", "start", "end", "parent"], outline)
-        + _table("Relations", ["label", "head", "tail", "evidence", "score"], rels)
-        + _table("Attendance", ["person", "status", "role", "org", "evidence"], att)
-        + _table("Metrics", ["text", "value", "unit", "per", "indicator", "period", "compared with"], mets)
-        + f"<h2>Text and entities</h2><div class='text'>{body}</div></body></html>"
-    )
-
-
-def show(target: str, out: str | Path, tables: str | Path = "data/extracted", model: str | None = "models/cnn") -> Path:
+def page_rows(target: str, tables: str | Path, model: str | None) -> tuple[list[dict], str]:
+    """The rows of every document TARGET names, and where they came from ('tables' or 'pipeline')."""
+    catalogue = _catalogue(tables)
     path = Path(target)
     if path.is_file():
-        from .ingest import read_documents
-        from .nlp import cached_nlp
+        if catalogue is not None:
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                raise ShowError(f"{path}: cannot be read ({exc.strerror or exc}): check its permissions") from None
+            same = catalogue[catalogue["sha256"] == digest].sort_values("part")
+            if len(same):
+                return [rows_from_tables(tables, d) for d in same["doc_id"]], "tables"
+        return rows_from_file(path, model), "pipeline"
+    if catalogue is None:
+        raise ShowError(
+            f"{target!r} is not a file, and {tables} holds no extracted tables: give a file of minutes, or the "
+            "output folder of `minutes extract` with --tables"
+        )
+    doc_ids = find_documents(catalogue, target)
+    if not doc_ids:
+        raise _no_document(catalogue, target, tables)
+    return [rows_from_tables(tables, d) for d in doc_ids], "tables"
 
-        nlp = cached_nlp(model if model and Path(model).is_dir() else None)
-        src = read_documents(path)[0]
-        rows = rows_from_doc(nlp(src.text), src)
-    else:
-        rows = rows_from_tables(tables, target)
+
+def write_page(documents: list[dict], title: str, out: str | Path) -> Path:
     out = Path(out)
-    out.write_text(render(rows), encoding="utf-8")
+    try:
+        out.write_text(render(documents, title), encoding="utf-8")
+    except OSError as exc:
+        raise ShowError(f"cannot write {out} ({exc.strerror or exc}): choose another --out") from None
     return out
+
+
+def show(target: str, out: str | Path, tables: str | Path = "data/extracted", model: str | None = None) -> Path:
+    """Write the review page of TARGET to `out`; ShowError (one line) when it cannot."""
+    return write_page(page_rows(target, tables, model)[0], target, out)
+
+
+def doubtful_document(tables: str | Path) -> tuple[str, str]:
+    """The document with the most rows to review (else the most mentions), and the span of its first such row."""
+    from .analysis import connect, load, pick_document
+    from .review_page import REVIEW_BELOW
+
+    con = connect(tables)
+    doubtful = con.execute(
+        "select doc_id, span from (select doc_id, head_id as span, score from relations "
+        "union all select doc_id, entity_id as span, score from attendance) "
+        "where score < ? and span is not null order by doc_id, span",
+        [REVIEW_BELOW],
+    ).df()
+    if len(doubtful):
+        doc_id = doubtful["doc_id"].value_counts().idxmax()
+        return doc_id, doubtful[doubtful["doc_id"] == doc_id]["span"].iloc[0]
+    doc_id = pick_document(load(tables))
+    first = con.execute("select entity_id from entities where doc_id = ? order by start_char limit 1", [doc_id])
+    return doc_id, (first.fetchone() or [""])[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m pipeline.show --tables data/extracted --screenshot docs/images/review-page.png"""
+    import argparse
+    import sys
+    import tempfile
+
+    from .browser import BrowserError, page_url, screenshot
+
+    ap = argparse.ArgumentParser(
+        prog="python -m pipeline.show",
+        description="Picture the review page of the document with the most rows to review, scrolled to one.",
+    )
+    ap.add_argument("--tables", default="data/extracted", help="Extracted tables.")
+    ap.add_argument("--screenshot", required=True, help="PNG to write (e.g. docs/images/review-page.png).")
+    args = ap.parse_args(argv)
+    if not (Path(args.tables) / "documents").is_dir():
+        print(f"error: {args.tables} holds no extracted tables: run `make extract` first", file=sys.stderr)
+        return 2
+    doc_id, span = doubtful_document(args.tables)
+    with tempfile.TemporaryDirectory(prefix="minutes-show-") as tmp:
+        page = write_page([rows_from_tables(args.tables, doc_id)], doc_id, Path(tmp) / "page.html")
+        try:
+            print(f"wrote {screenshot(page_url(page, 'order=review', span), args.screenshot, (1400, 900))}")
+        except BrowserError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

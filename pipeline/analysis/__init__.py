@@ -20,7 +20,15 @@ clear "no rows yet" message for those instead of an empty table.
 
 from __future__ import annotations
 
-from .figures import metric_changes, metric_series, metrics_table, plot_metric_series, tour_series
+from .figures import (
+    metric_changes,
+    metric_series,
+    metrics_table,
+    not_plotted_note,
+    placed,
+    plot_metric_series,
+    tour_series,
+)
 from .loading import ATTENDED, CATEGORIES, MODEL_TABLES, connect, load, load_table, preview, table_counts, why_empty
 from .meetings import (
     MEETING_COLUMNS,

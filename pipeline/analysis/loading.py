@@ -92,9 +92,30 @@ def load_table(out_dir: str | Path, name: str):
     return df
 
 
+class UnfinishedRunWarning(UserWarning):
+    """The last `minutes extract` into the folder did not complete: the tables may be incomplete."""
+
+
+def warn_if_unfinished(out_dir: str | Path, stacklevel: int = 3) -> None:
+    """One warning when the folder's run state (OUT/_state/run.json) says the last run did not complete."""
+    import warnings
+
+    from ..engine.run_state import unfinished_message
+
+    message = unfinished_message(out_dir)
+    if message:
+        warnings.warn(message[0].upper() + message[1:] + ".", UnfinishedRunWarning, stacklevel=stacklevel)
+
+
 def load(out_dir: str | Path = "data/extracted") -> dict:
-    """Every table as a DataFrame, keyed by table name."""
+    """Every table as a DataFrame, keyed by table name (with a warning when the last run did not complete)."""
+    _check_out(Path(out_dir))
+    warn_if_unfinished(out_dir)
     return {name: load_table(out_dir, name) for name in TABLES}
+
+
+def _quoted(column: str) -> str:
+    return f'"{column}"'
 
 
 def _sql_str(s: str) -> str:
@@ -107,13 +128,18 @@ def connect(out_dir: str | Path = "data/extracted", database: str = ":memory:"):
 
     out = Path(out_dir)
     _check_out(out)
+    warn_if_unfinished(out)
     con = duckdb.connect(database)
     for name, spec in TABLES.items():
         cols = [(f.name, _DUCK_TYPES[str(f.type)]) for f in spec.schema]
-        if _parts(out, name):
-            # union_by_name + explicit casts keep the view's shape whatever the parts hold
+        if parts := _parts(out, name):
+            # union_by_name + explicit casts keep the view's shape whatever the parts hold; a column no part has
+            # (parts written before it was added) is null, as in load_table
+            import pyarrow.parquet as pq
+
+            present = {c for part in parts for c in pq.read_schema(part).names}
             glob = _sql_str(f"{(out / name).resolve().as_posix()}/*.parquet")
-            select = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in cols)
+            select = ", ".join(f'cast({_quoted(c) if c in present else "null"} as {t}) as "{c}"' for c, t in cols)
             src = f"read_parquet({glob}, union_by_name=true)"
         else:
             select = ", ".join(f'cast(null as {t}) as "{c}"' for c, t in cols)

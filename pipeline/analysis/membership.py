@@ -122,20 +122,33 @@ def role_timelines(tables: dict):
 
 def plot_role_timelines(timelines, max_people: int = 12, ax=None):
     """A bar per person and post from the first to the last meeting it was stated at, one colour per person
-    (people seen over the longest span, then with the most meetings, first). Returns the Axes."""
+    (people seen over the longest span, then with the most meetings, first). The title says how many posts
+    are not drawn and why (no meeting date; beyond max_people). Returns the Axes."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     import pandas as pd
 
     tl = timelines.dropna(subset=["first"])
+    left_out = []
+    if len(timelines) > len(tl):
+        n = len(timelines) - len(tl)
+        left_out.append(f"{n} {'has' if n == 1 else 'have'} no meeting date")
     if len(tl):
         per = tl.groupby("person").agg(first=("first", "min"), last=("last", "max"), meetings=("meetings", "sum"))
         per["span"] = per["last"] - per["first"]
         order = per.sort_values(["span", "meetings"], ascending=False, kind="stable").index[:max_people]
+        if len(per) > len(order):
+            n = int((~tl["person"].isin(order)).sum())
+            belong = "belongs" if n == 1 else "belong"
+            more = len(per) - len(order)
+            left_out.append(f"{n} {belong} to {more} more people (only the {max_people} seen longest are drawn)")
         tl = tl[tl["person"].isin(order)].assign(rank=lambda d: d["person"].map({p: i for i, p in enumerate(order)}))
         tl = tl.sort_values(["rank", "first"], kind="stable")
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 0.4 * max(len(tl), 4) + 1))
+    if left_out:
+        n = len(timelines) - len(tl)
+        ax.set_title(f"{n} of {len(timelines)} posts not plotted: " + "; ".join(left_out), fontsize="medium")
     if not len(tl):
         ax.text(0.5, 0.5, "no role history yet", ha="center", va="center", transform=ax.transAxes)
         return ax

@@ -383,3 +383,14 @@ def test_tour_series_follows_caseload_across_meetings(tmp_path):
     assert title.startswith("Caseload") and connect and list(series["value"]) == [22.0, 19.0]
     ax = analysis.plot_metric_series(series, title, connect)
     assert len(ax.lines) == 1 and ax.get_title() == title
+
+
+def test_connect_reads_parts_written_before_a_column_was_added(tmp_path):
+    """Parts from an older version lack a column (documents.source_url): the view has it, null, as load does."""
+    w = DatasetWriter(tmp_path)
+    for name in ("documents", "sections"):
+        table = rows_to_table(name, DOCS if name == "documents" else [])
+        pq.write_table(table.drop_columns(["source_url"]) if name == "documents" else table, w.part_path(name, "k"))
+    con = analysis.connect(tmp_path)
+    assert con.sql("select count(*), count(source_url) from documents").fetchall() == [(len(DOCS), 0)]
+    assert pipeline.load(tmp_path)["documents"]["source_url"].isna().all()
