@@ -118,6 +118,8 @@ def list_statuses(text: str, mentions: list[Mention], sections: list[dict]) -> l
         containing = [b for b in blocks if b["start_char"] <= p.start < b["end_char"]]
         if not containing:
             continue
+        if _is_prose_line(text, p.start):
+            continue  # a sentence inside an attendance section ("Fenella Quartly presented ...") is the cues' to read
         inner = min(containing, key=lambda b: b["end_char"] - b["start_char"])
         title = inner.get("title") or ""
         # a heading line inside the block (e.g. "Officers") that the splitter did not nest
@@ -135,6 +137,17 @@ def list_statuses(text: str, mentions: list[Mention], sections: list[dict]) -> l
     return out
 
 
+PROSE_WORDS = 10  # a line of this many words ending a sentence is prose, not a list line
+
+
+def _is_prose_line(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end != -1 else len(text)].strip()
+    labelled = re.match(r"^[^\W\d][\w'’ -]{0,40}:", line)  # "Present: Councillors A, B and C." is a list
+    return len(line.split()) >= PROSE_WORDS and line[-1:] in ".!?" and not labelled
+
+
 def _group_status(heading: str) -> str | None:
     """The status a list heading gives its names, or None when it names no group."""
     if _APOLOGY_GROUP.search(heading):
@@ -146,23 +159,26 @@ def _group_status(heading: str) -> str | None:
     return "present" if _PRESENT_GROUP.search(heading) else None
 
 
+# words a list's sub-heading is made of ("Officers and partners", "Board Members Present:-", "Young people")
+_HEADING_WORDS = frozenset(
+    "members member officers officer partners partner and in attendance present also others other attendees "
+    "co-opted coopted committee board panel voting non-voting elected substitutes substitute apologies apology for "
+    "absence advisers advisors guests guest representatives councillors young people observers speakers".split()
+)
+
+
 def _nearest_heading(text: str, block_start: int, pos: int) -> str | None:
-    """The last short heading-like line (no names-with-commas, ends with ':' or is a known group word) above pos."""
+    """The last short heading-like line above pos: one ending with ':' (or ':-'), or one made of group words."""
     chunk = text[block_start:pos]
     heading = None
     for line in chunk.split("\n"):
-        t = line.strip(" \t\u00a0:·•")
+        t = line.strip(" \t\u00a0:·•-–—")
+        words = t.casefold().split()
         if (
             t
-            and len(t.split()) <= 5
+            and len(words) <= 5
             and (
-                line.strip().endswith(":")
-                or re.fullmatch(
-                    r"(?i)(members?|committee members|co-opted members?|officers?(?: in attendance| present)?"
-                    r"|other attendees|in attendance|also present|partners|apologies(?: for absence)?"
-                    r"|present|others present|members present|substitutes?)",
-                    t,
-                )
+                line.strip().rstrip("-–— ").endswith(":") or all(word.strip(",()") in _HEADING_WORDS for word in words)
             )
         ):
             heading = t

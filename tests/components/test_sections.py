@@ -658,3 +658,17 @@ def test_any_mix_of_lines_tiles(nlp, lines):
     text = "\n".join(lines)
     doc = nlp(text)
     assert_well_formed(text, doc._.sections)
+
+
+@pytest.mark.parametrize(
+    "heading", ["Board Members Present:-", "Committee Members Present:", "Officers in Attendance:-", "PRESENT:"]
+)
+def test_attendance_headings_with_group_words_and_colon_dash(nlp, heading):
+    text = (
+        "Northgate Council\n\nHealth Board\n\nMinutes of the Meeting held on Monday, 2nd May, 2022 at 2.00 pm\n\n"
+        f"{heading}\nCouncillor Ruth Imrie (Chair), Dr Ken Ade (Director of Public Health)\n\n"
+        "1. Apologies\n\nNone.\n"
+    )
+    doc = nlp(text)
+    start = text.index(heading)
+    assert any(s["kind"] == "attendance" and s["start_char"] == start for s in tops(doc))

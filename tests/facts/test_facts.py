@@ -152,6 +152,28 @@ def test_a_representing_column_heading_is_not_a_cue():
     assert att(source, sections) == {"Lena Morrow": "present", "Abdul Karim": "present"}
 
 
+def test_group_words_and_colon_dash_make_a_heading():
+    source = (
+        "Attendees:\nMembers\nCllr [[PERSON|Hana Sato]] (Chair)\n\nOfficers and partners\n"
+        "[[PERSON|Rui Costa]] – Head of Inclusion\n\n"
+        "Guests in attendance:-\n[[PERSON|Ola Nilsen]] – Parent Carer Forum\n"
+    )
+    sections = [{"index": 0, "kind": "attendance", "start_char": 0, "end_char": len(marked(source)[0])}]
+    sections[0].update(parent=None, title=None)
+    assert att(source, sections) == {"Hana Sato": "chair", "Rui Costa": "in_attendance", "Ola Nilsen": "in_attendance"}
+
+
+def test_a_sentence_inside_an_attendance_section_is_not_a_list_line():
+    source = (
+        "Officers:\n[[PERSON|Mia Kowal]], Housing Manager\n\n"
+        "52. Apologies and Substitute Members\n\n[[PERSON|Mia Kowal]] presented the report on temporary "
+        "accommodation and answered questions from the members of the group.\n"
+    )
+    sections = [{"index": 0, "kind": "attendance", "start_char": 0, "end_char": len(marked(source)[0])}]
+    sections[0].update(parent=None, title=None)
+    assert att(source, sections) == {"Mia Kowal": "in_attendance"}
+
+
 def test_a_short_form_takes_the_documents_full_name():
     source = (
         "Elected Members:\n\tMr [[PERSON|Owen Rathbone-Price]]\n\tMrs [[PERSON|Della Quist]]\n\n"
