@@ -241,6 +241,14 @@ def _merge_initials(rows: list[Row]) -> list[Row]:
     return keep
 
 
+def listed_members(mentions: list[Mention], listed, canonical) -> set[tuple[int, int]]:
+    """Every PERSON mention of a person the attendance list gives as a member (present or chair): a partner
+    on a board's members list who "attended on behalf of" another sits as a substitute, like a councillor."""
+    names = {(canonical(m.text) or "").casefold() for m, status, _ in listed if status in ("present", "chair")}
+    names.discard("")
+    return {(m.start, m.end) for m in mentions if m.label == "PERSON" and (canonical(m.text) or "").casefold() in names}
+
+
 def _full_names(rows: list[Row], names: list[str]) -> list[Row]:
     """A row under a short form ("Apologies were received from Mr Pemberton-Hughes") takes the one fuller name
     of the document it fits ("Mr Alan Pemberton-Hughes" in the members list), though that name has no row."""
@@ -282,8 +290,9 @@ def attendance_rows(
     mentions with an elected member's office title (see cues.govern; found in the text when not given)."""
     if members is None:
         members = titled_persons(text, mentions)
-    by_cue = cue_statuses(text, mentions, ancestors, members)
     listed = list_statuses(text, mentions, sections)
+    members = set(members) | listed_members(mentions, listed, canonical)
+    by_cue = cue_statuses(text, mentions, ancestors, members)
     items = []
     for mention, status, evidence in listed:
         if (mention.start, mention.end) not in by_cue:
@@ -337,10 +346,11 @@ def gold_attendance_samples(records: list[dict], sections_of, canonical) -> list
         with_role = {
             by_id[r["head_id"]] for r in record["relations"] if r["label"] == "HAS_ROLE" and r["head_id"] in by_id
         }
-        members = titled_persons(text, mentions)
         sections = sections_of(text)
+        listed = list_statuses(text, mentions, sections)
+        members = titled_persons(text, mentions) | listed_members(mentions, listed, canonical)
         decided = set(cue_statuses(text, mentions, None, members))
-        decided |= {(m.start, m.end) for m, _, _ in list_statuses(text, mentions, sections)}
+        decided |= {(m.start, m.end) for m, _, _ in listed}
         for candidate in undecided_mentions(text, mentions, members, with_role, decided):
             name = (canonical(text[candidate.start : candidate.end]) or "").casefold()
             samples.append((mention_features(text, candidate, sections), status_of.get(name, "none")))

@@ -116,10 +116,19 @@ def find_cues(text: str, start: int, end: int, rules: list[CueRule]) -> list[Cue
     return sorted(kept, key=lambda c: c.start)
 
 
-def _effect(cue: CueMatch, name: tuple[int, int], names: list[tuple[int, int]], members: set) -> str:
+# between a cue and the name it takes as object only titles may stand ("on behalf of Detective Chief Inspector A",
+# "replaced the Cabinet Member, Councillor B"); "on behalf of Anyshire CCG and C attended ..." has no person object
+_OBJECT_GAP = re.compile(r"[\s,]*(?:the\s+)?(?:[A-Z][\w.'’-]*[\s,]+){0,5}")
+
+
+def _effect(cue: CueMatch, name: tuple[int, int], names: list[tuple[int, int]], members: set, text: str = "") -> str:
     if name[0] >= cue.end:
         return cue.rule.after
     after = [span for span in names if span[0] >= cue.end]
+    if text and after:  # a name after the cue counts only when it is the cue's object, not another clause's subject
+        first = min(after)
+        if not _OBJECT_GAP.fullmatch(text[cue.end : first[0]]):
+            after = []
     if not after and cue.rule.before_alone:
         return cue.rule.before_alone
     if cue.rule.before_non_members and not any(span in members for span in [name, *after]):
@@ -162,7 +171,7 @@ def govern(
     for cue, how in candidates:
         if how == "order" and cue.start >= end and _bracketed_for_another(text, name, cue, names):
             continue  # "A, B and C (as substitute for D)": the bracket speaks of C alone
-        effect = _effect(cue, name, names, members)
+        effect = _effect(cue, name, names, members, text)
         if effect != "defer":
             return Governed(effect, cue.rule.id, how)
     return None

@@ -174,6 +174,27 @@ def test_a_sentence_inside_an_attendance_section_is_not_a_list_line():
     assert att(source, sections) == {"Mia Kowal": "in_attendance"}
 
 
+def test_the_chair_in_apposition_chaired():
+    assert att("The Chair, Councillor [[PERSON|Ama Boateng]], welcomed [[PERSON|Lev Petrov]] to the meeting.") == {
+        "Ama Boateng": "chair",
+        "Lev Petrov": "in_attendance",
+    }
+    assert "Ola Bankole" not in att("The Vice-Chair, Councillor [[PERSON|Ola Bankole]], asked about waiting times.")
+
+
+def test_a_listed_member_on_behalf_of_another_is_a_substitute():
+    source = (
+        "Members\nDetective Inspector [[PERSON|Rhys Morgan]]\n· Anyshire Police\n[[PERSON|Dana Holt]]\n"
+        "· Head of Service, Anytown 0-19 Service\n\n"
+        "Detective Inspector [[PERSON|Rhys Morgan]] attended on behalf of Detective Chief Inspector "
+        "[[PERSON|Sue Bright]].\n"
+    )
+    text, _ = marked(source)
+    end = text.index("\n\nDetective")
+    sections = [{"index": 0, "kind": "attendance", "start_char": 0, "end_char": end, "parent": None, "title": None}]
+    assert att(source, sections) == {"Rhys Morgan": "substitute", "Dana Holt": "present", "Sue Bright": "apologies"}
+
+
 def test_a_short_form_takes_the_documents_full_name():
     source = (
         "Elected Members:\n\tMr [[PERSON|Owen Rathbone-Price]]\n\tMrs [[PERSON|Della Quist]]\n\n"
