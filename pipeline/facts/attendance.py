@@ -249,12 +249,23 @@ def listed_members(mentions: list[Mention], listed, canonical) -> set[tuple[int,
     return {(m.start, m.end) for m in mentions if m.label == "PERSON" and (canonical(m.text) or "").casefold() in names}
 
 
+def _given_name_of(short: str, full: str) -> bool:
+    """'Meera' is the given name of 'Meera Joshi' ("presented by Meera" after "Meera Joshi, Head of SEND")."""
+    parts, full_parts = short.casefold().split(), full.casefold().split()
+    return len(parts) == 1 and len(full_parts) > 1 and full_parts[0] == parts[0] and len(parts[0]) > 1
+
+
 def _full_names(rows: list[Row], names: list[str]) -> list[Row]:
-    """A row under a short form ("Apologies were received from Mr Pemberton-Hughes") takes the one fuller name
-    of the document it fits ("Mr Alan Pemberton-Hughes" in the members list), though that name has no row."""
+    """A row under a short form ("Apologies were received from Mr Pemberton-Hughes", "presented by Meera") takes the
+    one fuller name of the document it fits ("Mr Alan Pemberton-Hughes" in the members list), though that name
+    has no row."""
     distinct = {name.casefold(): name for name in names if name}
     for row in rows:
-        fits = {key for key, name in distinct.items() if _short_form_of(row.person, name)}
+        fits = {
+            key
+            for key, name in distinct.items()
+            if _short_form_of(row.person, name) or _given_name_of(row.person, name)
+        }
         if len(fits) == 1:
             row.aliases.add(row.person)
             row.person = distinct[fits.pop()]
