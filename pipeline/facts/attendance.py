@@ -121,6 +121,8 @@ def list_statuses(text: str, mentions: list[Mention], sections: list[dict]) -> l
         if _is_prose_line(text, p.start):
             continue  # a sentence inside an attendance section ("Fenella Quartly presented ...") is the cues' to read
         inner = min(containing, key=lambda b: b["end_char"] - b["start_char"])
+        if _STAR_KEY.search(text, inner["start_char"], p.start) and not _starred(text, p.start):
+            continue  # "(* = present at the meeting)": an unstarred member was not there
         title = inner.get("title") or ""
         # a heading line inside the block (e.g. "Officers") that the splitter did not nest
         heading = _nearest_heading(text, inner["start_char"], p.start)
@@ -135,6 +137,14 @@ def list_statuses(text: str, mentions: list[Mention], sections: list[dict]) -> l
             status = "chair"
         out.append((p, status, f"list:{label or inner['kind']}"))
     return out
+
+
+_STAR_KEY = re.compile(r"\(\s*\*\s*=\s*present", re.I)  # a members list that stars who was present
+
+
+def _starred(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    return text[start:pos].lstrip(" \t\u00a0").startswith("*")
 
 
 PROSE_WORDS = 10  # a line of this many words ending a sentence is prose, not a list line

@@ -45,7 +45,7 @@ _TITLE_RE = re.compile(
 # Honours, offices and degrees written after a name.  Matched case-sensitively as written
 # (so "Jack Ma" keeps "Ma"); in ALL-CAPS input the ones that are also surnames are kept.
 _POST_NOMINALS = frozenset(
-    """OBE MBE CBE KBE DBE GBE BEM QPM KPM JP DL PSC QC KC MP MEP MSP MS AM MLA FRS FREng FBA
+    """OBE MBE CBE KBE DBE GBE BEM QPM KPM JP DL CC PSC QC KC MP MEP MSP MS AM MLA FRS FREng FBA
     PhD DPhil MBA MSc BSc BA MA LLB LLM BEd MEd MPhil FCA ACA CPFA CIPFA FCCA ACCA RIBA MRTPI
     FRCP FRCS FRCPsych FRCN RGN RMN RN MRCGP FRCGP CEng FIMechE FRSA""".split()
 )

@@ -195,6 +195,22 @@ def test_a_listed_member_on_behalf_of_another_is_a_substitute():
     assert att(source, sections) == {"Rhys Morgan": "substitute", "Dana Holt": "present", "Sue Bright": "apologies"}
 
 
+def test_a_starred_members_list_gives_present_only_to_the_starred():
+    source = (
+        "Elected Members:\n(* = present at the meeting)\n\t* Mrs [[PERSON|Ruth Odell]] (Chairman)\n"
+        "\t   Mr [[PERSON|Ivo Brandt]]\n\t* Ms [[PERSON|Kemi Ade]]\n\n"
+        "Apologies were received from Mr [[PERSON|Brandt]].\n"
+    )
+    text, _ = marked(source)
+    end = text.index("\n\nApologies")
+    sections = [{"index": 0, "kind": "attendance", "start_char": 0, "end_char": end, "parent": None, "title": None}]
+    assert att(source, sections) == {"Ruth Odell": "chair", "Ivo Brandt": "apologies", "Kemi Ade": "present"}
+
+
+def test_cc_after_a_name_is_a_post_nominal():
+    assert canonical_person("A. Wright-Nelson CC") == "A Wright-Nelson"
+
+
 def test_a_short_form_takes_the_documents_full_name():
     source = (
         "Elected Members:\n\tMr [[PERSON|Owen Rathbone-Price]]\n\tMrs [[PERSON|Della Quist]]\n\n"
