@@ -173,7 +173,19 @@ def govern(
             continue  # "A, B and C (as substitute for D)": the bracket speaks of C alone
         effect = _effect(cue, name, names, members, text)
         if effect != "defer":
+            if cue.rule.name_only and effect == "chair":
+                # "Apologies were received from Councillor A (Chair)": the chair sent apologies
+                sent = _apologies_among(text, name, names, members, candidates)
+                if sent:
+                    return sent
             return Governed(effect, cue.rule.id, how)
+    return None
+
+
+def _apologies_among(text, name, names, members, candidates) -> Governed | None:
+    for cue, how in candidates:
+        if not cue.rule.name_only and _effect(cue, name, names, members, text) == "apologies":
+            return Governed("apologies", cue.rule.id, how)
     return None
 
 

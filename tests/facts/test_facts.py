@@ -211,6 +211,21 @@ def test_cc_after_a_name_is_a_post_nominal():
     assert canonical_person("A. Wright-Nelson CC") == "A Wright-Nelson"
 
 
+def test_chair_cues_and_their_exceptions():
+    assert att(
+        "Present:- Councillor [[PERSON|Morag Ure]], Convener; Councillor [[PERSON|Ian Bell]], Vice Convener; and "
+        "Councillors [[PERSON|Khan]] and [[PERSON|Roe]]."
+    ) == {"Morag Ure": "chair", "Ian Bell": "present", "Khan": "present", "Roe": "present"}
+    assert (
+        att(
+            "In the absence of the Chairman, Councillor [[PERSON|Owen Tate]], the Deputy Chairman, Alderman "
+            "[[PERSON|Ruth Kell]], presided."
+        ).get("Owen Tate")
+        != "chair"
+    )
+    assert att("Apologies were received from Councillor [[PERSON|Lyn Moss]] (Chair).") == {"Lyn Moss": "apologies"}
+
+
 def test_a_short_form_takes_the_documents_full_name():
     source = (
         "Elected Members:\n\tMr [[PERSON|Owen Rathbone-Price]]\n\tMrs [[PERSON|Della Quist]]\n\n"
