@@ -2,8 +2,10 @@
 
 Who decides (documented in annotations/GUIDELINES.md too):
 - **Layout rules decide when they fire**: the text between two mentions is pure layout —
-  `Name, Role`, `Name (Role)`, `Name – Org`, `Role of the Org`, `Role, Org`, or a name line followed by
-  a `· Org` / `· Role` line in a flattened table. These are unambiguous in minutes; score 0.99.
+  `Name, Role`, `Name (Role)`, `Name – Org`, `Role of the Org`, `Role, Org`, a name line followed by
+  a `· Org` / `· Role, Org` line in a flattened table, the next cell of a table row (`Name<TAB>Org`), or a
+  group label over the names on its line (`Care Leavers' Forum: A, B and C`). These are unambiguous in
+  minutes; score 0.99.
 - **The classifier decides the rest**: every other candidate pair in the same sentence (within
   `max_tokens`) is scored by a logistic-regression model over hashed features of the pair
   (label pair, words and punctuation between, distance, order, intervening entities); kept when
@@ -30,6 +32,11 @@ _ROLE_ORG = re.compile(
     r"^[ \t]*(?:of|at|for|with|within|in)(?:[ \t]+the)?[ \t]*$|^[ \t]*,[ \t]*$|^[ \t]*\([ \t]*$", re.I
 )
 _BULLET_LINE = re.compile(r"^[ \t]*[·•\-\u00b7][ \t]*$")
+_BULLET_LEAD = re.compile(r"^[ \t]*[·•\u00b7][ \t]*(?:[^\n]*,[ \t]*)?$")  # "· " or "· Clinical Director, CAMHS, "
+_NAME_LINE_LEAD = re.compile(r"[ \t\u00a0]*(?:[A-Z][\w.]*[ \t\u00a0]+){0,3}")  # "Dr ", "Detective Inspector "
+_CELLS = re.compile(r"[ \u00a0]*\t[ \t\u00a0]*")  # only tabs: the next cell of a table row
+_GROUP_LIST = re.compile(r"[ \t]*:-?[ \t]*(?:[^\W\d][\w'’.-]*(?:[ \t]+[^\W\d][\w'’.-]*)*[ \t]*(?:,|\band\b)[ \t]*)*")
+_LIST_LABEL_LEAD = re.compile(r"[ \t]*(?:(?:representatives?|members?)[ \t]+of[ \t]+(?:the[ \t]+)?)?", re.I)
 
 
 @dataclass(frozen=True)
@@ -48,8 +55,25 @@ def rule_relation(text: str, head: Ent, tail: Ent, ents_between: int) -> str | N
     """Name of the layout rule linking head→tail, or None. head/tail are already typed per PAIR_LABELS."""
     first, second = (head, tail) if head.start < tail.start else (tail, head)
     between = _between(text, first, second)
+    if head.label == "PERSON" and tail.label == "ORG" and tail.start < head.start and _GROUP_LIST.fullmatch(between):
+        line_start = text.rfind("\n", 0, tail.start) + 1
+        if _LIST_LABEL_LEAD.fullmatch(text[line_start : tail.start]):
+            return "group_label_list"  # "Care Leavers' Forum: Luca, Simran and Niamh": each one is the forum's
+    if head.label == "PERSON" and head.start < tail.start and "\n" in between:
+        lines = between.split("\n")
+        name_line_rest, middle, last = lines[0], lines[1:-1], lines[-1]
+        line_start = text.rfind("\n", 0, head.start) + 1
+        if (
+            not name_line_rest.strip()
+            and all(not m.strip() for m in middle)
+            and _BULLET_LEAD.match(last)
+            and _NAME_LINE_LEAD.fullmatch(text[line_start : head.start])
+        ):
+            return "name_then_bullet"  # the name alone on its line, then "· Org" or "· Role, Org"
     if ents_between:
         return None
+    if head.label in ("PERSON", "ROLE") and head.start < tail.start and _CELLS.fullmatch(between):
+        return "table_cells"  # "Councillor A\t\tAnytown Borough Council": a members table's next column
     if head.label in ("PERSON", "ROLE") and head.start < tail.start and _TIGHT.match(between):
         if head.label == "ROLE" and tail.label == "ORG" and between.strip() in ("-", "–", "—", ":"):
             return None  # "Role – Org" is rare; leave it to the classifier
@@ -63,14 +87,6 @@ def rule_relation(text: str, head: Ent, tail: Ent, ents_between: int) -> str | N
         and re.fullmatch(r"[ \t]*,[ \t]*", between)
     ):
         return "role_comma_name"  # "The Director of Finance, Ann Example"
-    # flattened table: the name alone on its line, next non-empty line "· Org" / "· Role"
-    if head.label == "PERSON" and head.start < tail.start and "\n" in between:
-        lines = between.split("\n")
-        rest_of_name_line, middle, bullet = lines[0], lines[1:-1], lines[-1]
-        if not rest_of_name_line.strip() and all(not m.strip() for m in middle) and _BULLET_LINE.match(bullet):
-            line_start = text.rfind("\n", 0, head.start) + 1
-            if not text[line_start : head.start].strip(" \t\u00a0"):
-                return "name_then_bullet"
     return None
 
 

@@ -59,10 +59,27 @@ def rules_for(source: str) -> set[tuple[str, str, str]]:
             "The [[ROLE|Director of Finance]], [[PERSON|Ade Okafor]], reported",
             {("Ade Okafor", "HAS_ROLE", "Director of Finance")},
         ),
+        (
+            "Representatives of the [[ORG|Youth Parliament]]: [[PERSON|Zara]], [[PERSON|Tomasz]] and [[PERSON|Ife]]\n",
+            {(name, "AFFILIATED_WITH", "Youth Parliament") for name in ("Zara", "Tomasz", "Ife")},
+        ),
+        (
+            "\tDr [[PERSON|Kofi Ansah]]\n\t· [[ROLE|Clinical Director]], CAMHS, [[ORG|NHS Westshire]]\n",
+            {("Kofi Ansah", "HAS_ROLE", "Clinical Director"), ("Kofi Ansah", "AFFILIATED_WITH", "NHS Westshire")},
+        ),
+        (
+            "\tCouncillor [[PERSON|Lena Morrow]]\t\t[[ORG|Northgate Borough Council]]\n",
+            {("Lena Morrow", "AFFILIATED_WITH", "Northgate Borough Council")},
+        ),
     ],
 )
 def test_layout_rules(source, expected):
     assert expected <= rules_for(source)
+
+
+def test_a_group_label_speaks_only_for_its_own_line():
+    source = "[[ORG|Youth Council]]: [[PERSON|Ana]] and [[PERSON|Bo]]\nCare Forum: [[PERSON|Cy]] and [[PERSON|Di]]\n"
+    assert ("Cy", "AFFILIATED_WITH", "Youth Council") not in rules_for(source)
 
 
 def test_rules_do_not_link_across_another_person():
