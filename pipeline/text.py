@@ -30,3 +30,10 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     while left < start and text[left].isspace():
         left += 1
     return left, max(right, end)
+
+
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the line or lines holding [start, end), without the line breaks."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    return left, (len(text) if right == -1 else right)

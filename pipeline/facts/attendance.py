@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..text import line_bounds
 from .attendance_model import AttendanceClassifier, Candidate, mention_features
 from .cues import find_cues, govern, load_cue_rules
 from .titles import HONORIFIC_WORDS, titled_persons
@@ -151,9 +152,8 @@ PROSE_WORDS = 10  # a line of this many words ending a sentence is prose, not a 
 
 
 def _is_prose_line(text: str, pos: int) -> bool:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    line = text[start : end if end != -1 else len(text)].strip()
+    start, end = line_bounds(text, pos, pos)
+    line = text[start:end].strip()
     labelled = re.match(r"^[^\W\d][\w'’ -]{0,40}:", line)  # "Present: Councillors A, B and C." is a list
     return len(line.split()) >= PROSE_WORDS and line[-1:] in ".!?" and not labelled
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text import line_bounds
+
 _BULLET = re.compile(r"[\s·•\-\*\u2022\u00b7\t]*(?:\(?[ivx]+\)|\(?\d+\)|[a-z]\))?\s*")
 _SEP_END = re.compile(r"\s*(?:[–—:=]|-(?=\s)|\(|,)\s*$")
 _STOP = {
@@ -110,13 +112,6 @@ class MetricAttributes:
     indicator_end: int | None
     period_text: str | None
     compare_to: tuple[int, int] | None
-
-
-def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """(start, end) of the line or lines holding [start, end), without the line breaks."""
-    left = text.rfind("\n", 0, start) + 1
-    right = text.find("\n", end)
-    return left, (len(text) if right == -1 else right)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
