@@ -160,11 +160,6 @@ def test_unexpected_failure_names_its_log_file(tmp_path, corpus):
     assert all(not line.startswith(("  File", "Traceback")) for line in result.stderr.splitlines())
 
 
-@pytest.mark.xfail(
-    reason="known bug: under load a SIGINT mid-run was seen swallowed (exit 0 at 173/200 files "
-    "in a fresh clone); passes on a quiet machine; open in the closing note",
-    strict=False,
-)
 def test_ctrl_c_stops_cleanly_and_the_output_says_the_run_did_not_complete(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
