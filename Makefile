@@ -22,7 +22,7 @@ GOLD_CODE := pipeline/training/markup.py pipeline/training/build.py pipeline/tok
 export HF_HUB_OFFLINE=1
 export TRANSFORMERS_OFFLINE=1
 
-.PHONY: help extract test lint train evaluate bench notebooks dictionary serve screenshot clean-venv
+.PHONY: help extract test lint train evaluate bench bench-archive notebooks dictionary serve screenshot clean-venv
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -68,6 +68,10 @@ test: lint $(STAMP) | $(HAVE_MODEL)  ## lint, then the whole test suite (trains 
 
 bench: $(STAMP) | $(HAVE_MODEL)  ## throughput and memory benchmarks -> benchmarks/RESULTS.md
 	$(PY) -m benchmarks.run --model $(MODEL_DIR)
+
+ARCHIVE_DOCS ?= 10000
+bench-archive: $(STAMP)  ## the table layout at archive scale (10,000 page-sized documents; ARCHIVE_DOCS=N), rules only: benchmarks/bench_layout.py
+	$(PY) -m benchmarks.bench_layout --docs $(ARCHIVE_DOCS) --batch-files 16,256 --check --dask --rss
 
 notebooks: $(STAMP)  ## execute the notebooks against OUT; executed copies go to OUT/notebooks/, notebooks/ is left as it is
 	$(PY) -m pipeline.notebooks --out $(OUT)

@@ -1,6 +1,9 @@
-"""The table layout at archive scale: files per table, read time against one file per table, a 1%-changed re-run.
+"""The table layout at archive scale: files per table, read time against one file per table, a 1%-changed re-run,
+the Dask engine on the same archive, peak memory at 1x, 20x and 100x.
 
     python -m benchmarks.bench_layout [--docs 2000] [--batch-files 16,256] [--changed 0.01] [--check]
+                                      [--model DIR] [--dask] [--rss]
+    make bench-archive      (10,000 documents, the defaults below)
 
 1. A synthetic archive of page-sized documents: the sample corpus (corpus/) cut into pages of about
    PAGE_CHARS characters, each page copied with `benchmarks.corpus.perturb` and given its own last line, so
@@ -10,8 +13,15 @@
    against the same rows in one file per table and in one file per source file (the layout before parts
    held batches, rebuilt here from the parts' file slices); then --changed of the files get a new line and
    the run is repeated: its time against the full run's, and the parts it rewrote, removed and added.
-   --check compares the incremental output with a fresh full run over the changed corpus.
-Timings are wall seconds, fastest of --repeat reads; the machine may be shared (load average printed).
+   --check compares the incremental output with a fresh full run over the changed corpus. The re-run's
+   corpus tables: how many merge scopes it recomputed, how many files it read for them.
+3. --dask: the same full run on the Dask engine (a LocalCluster of 2 worker processes) into another folder;
+   its tables must equal the local engine's.
+4. --rss: full runs over the first 1%, 20% and all of the archive (1x, 20x, 100x), each in a fresh process:
+   peak RSS (ru_maxrss), documents and words per second.
+--model DIR runs the trained pipeline (default: rules only, which is what the layout measures; the NER's own
+speed is `make bench`'s). Timings are wall seconds, fastest of --repeat reads; the machine may be shared
+(load average printed).
 """
 
 from __future__ import annotations
@@ -21,6 +31,8 @@ import json
 import os
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -119,16 +131,31 @@ def read_times(out: Path, repeat: int) -> dict:
     }
 
 
-def one_setting(corpus: Path, work: Path, batch_files: int, changed: float, repeat: int, check: bool) -> dict:
+def one_setting(
+    corpus: Path,
+    work: Path,
+    batch_files: int,
+    changed: float,
+    repeat: int,
+    check: bool,
+    model: str | None = None,
+    dask: bool = False,
+) -> dict:
     from pipeline.engine import ExtractSettings, run_extract
     from pipeline.engine.compare import differences
 
     settings = ExtractSettings(batch_files=batch_files)
     out = work / f"out-{batch_files}"
     t = time.perf_counter()
-    full = run_extract(corpus, out, None, settings=settings, progress=False)
+    full = run_extract(corpus, out, model, settings=settings, progress=False)
     full_s = time.perf_counter() - t
     files = table_files(out)
+    dask_result = None
+    if dask:
+        t = time.perf_counter()
+        run_extract(corpus, work / "dask", model, settings=settings, progress=False, engine="dask", workers=2)
+        dask_result = {"seconds": time.perf_counter() - t, "equal": differences(out, work / "dask") == []}
+        shutil.rmtree(work / "dask")
     one, per_file = work / f"one-{batch_files}", work / f"perfile-{batch_files}"
     relayout(out, one, per_file=False)
     relayout(out, per_file, per_file=True)
@@ -144,23 +171,25 @@ def one_setting(corpus: Path, work: Path, batch_files: int, changed: float, repe
     for p in picked:
         p.write_bytes(backups[p] + b"A late note was added.\n")
     t = time.perf_counter()
-    again = run_extract(corpus, out, None, settings=settings, progress=False)
+    again = run_extract(corpus, out, model, settings=settings, progress=False)
     again_s = time.perf_counter() - t
     after = {p: p.stat().st_mtime_ns for p in out.glob("*/part-*.parquet")}
     from pipeline.export.schema import PER_FILE_TABLES
 
-    def per_file(parts) -> set:  # people and role_history are rebuilt whole every run
+    def per_file(parts) -> set:
         return {p for p in parts if p.parent.name in PER_FILE_TABLES}
 
     touched = sum(1 for p, m in before.items() if after.get(p) != m and p in per_file(before))
     added = len(per_file(after) - set(before))
+    corpus_parts = len(set(before) - per_file(before))
     equal = None
     if check:
-        run_extract(corpus, work / "fresh", None, settings=settings, progress=False)
+        run_extract(corpus, work / "fresh", model, settings=settings, progress=False)
         equal = differences(out, work / "fresh") == []
         shutil.rmtree(work / "fresh")
     for p, data in backups.items():
         p.write_bytes(data)
+    scopes_total = len(set(scopes_of(out)))
     shutil.rmtree(out)
     return {
         "batch_files": batch_files,
@@ -178,7 +207,54 @@ def one_setting(corpus: Path, work: Path, batch_files: int, changed: float, repe
         "parts_added": added,
         "sweep": {"rewritten": again.sweep.rewritten, "removed": again.sweep.removed, "kept": again.sweep.kept},
         "rerun_equals_full_run": equal,
+        "words_per_second": full.stats.words / full_s,
+        "rerun_corpus_tables": {
+            "scopes": again.corpus_tables.scopes,
+            "scopes_total": scopes_total,
+            "files_read": again.corpus_tables.files_read,
+            "parts_written": len(again.corpus_tables.parts_written),
+            "parts_before": corpus_parts,
+        },
+        "dask": dask_result,
     }
+
+
+def scopes_of(out: Path) -> list[str]:
+    from pipeline.export.writer import DatasetWriter
+
+    writer = DatasetWriter(out)
+    return [scope for key in writer.done_keys() for scope in (writer.read_marker(key) or {}).get("scopes", ())]
+
+
+RSS_CHILD = """
+import json, sys
+from benchmarks.measure import peak_rss_bytes
+from pipeline.engine import ExtractSettings, run_extract
+corpus, out, model, batch_files = sys.argv[1:5]
+settings = ExtractSettings(batch_files=int(batch_files))
+summary = run_extract(corpus, out, model or None, settings=settings, progress=False)
+print(json.dumps({"rss": peak_rss_bytes(), "documents": summary.stats.documents, "words": summary.stats.words,
+                  "seconds": summary.seconds}))
+"""
+
+
+def peak_rss(work: Path, n_docs: int, model: str | None, batch_files: int) -> list[dict]:
+    """Full runs over 1x, 20x and 100x (the first 1%, 20% and all of n_docs), each in a fresh process."""
+    results = []
+    for scale in (1, 20, 100):
+        corpus, out = work / f"rss-corpus-{scale}", work / f"rss-out-{scale}"
+        make_archive(corpus, max(1, n_docs * scale // 100))
+        child = subprocess.run(
+            [sys.executable, "-c", RSS_CHILD, str(corpus), str(out), model or "", str(batch_files)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        )
+        results.append({"scale": scale, **json.loads(child.stdout.strip().splitlines()[-1])})
+        shutil.rmtree(corpus)
+        shutil.rmtree(out)
+    return results
 
 
 def report(results: list[dict], n_bytes: int) -> str:
@@ -202,8 +278,30 @@ def report(results: list[dict], n_bytes: int) -> str:
             f"{r['parts_rewritten_or_removed']} of {r['parts_before']} per-file-table parts rewritten or removed "
             f"({r['parts_rewritten_or_removed'] / r['parts_before']:.1%}), {r['parts_added']} added"
             + ("" if r["rerun_equals_full_run"] is None else f"; equals a full run: {r['rerun_equals_full_run']}"),
+            f"  re-run corpus tables: {_scopes(c := r['rerun_corpus_tables'])} recomputed, {c['files_read']} files "
+            f"read for them, {c['parts_written']} parts written or rewritten (of {c['parts_before']} people and "
+            "role_history parts before)",
+            f"  full run {r['words_per_second']:,.0f} words/s (wall)",
         ]
+        if r["dask"]:
+            lines.append(
+                f"  Dask LocalCluster (2 workers): {r['dask']['seconds']:.1f} s, tables equal the local engine's: "
+                f"{r['dask']['equal']}"
+            )
     return "\n".join(lines)
+
+
+def _scopes(c: dict) -> str:
+    return "every scope (a full rebuild)" if c["scopes"] is None else f"{c['scopes']} of {c['scopes_total']} scopes"
+
+
+def rss_report(results: list[dict]) -> str:
+    base = results[0]["rss"]
+    return "\n".join(
+        f"peak RSS {r['scale']:>3}x ({r['documents']:,} documents): {r['rss'] / 2**20:,.0f} MiB "
+        f"({r['rss'] / base:.3f} of 1x), {r['words'] / r['seconds']:,.0f} words/s (wall)"
+        for r in results
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,18 +312,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--model", default=None, help="a trained pipeline (default: rules only)")
+    parser.add_argument("--dask", action="store_true", help="also run the Dask engine and compare its tables")
+    parser.add_argument("--rss", action="store_true", help="peak RSS at 1x, 20x and 100x, each in a fresh process")
     args = parser.parse_args(argv)
+    print(f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-layout-") as tmp:
         work = Path(tmp)
         n_bytes = make_archive(work / "corpus", args.docs)
-        results = [
-            one_setting(work / "corpus", work, int(b), args.changed, args.repeat, args.check)
-            for b in args.batch_files.split(",")
+        results = [  # Dask only for the first setting: its tables are compared, not its layout
+            one_setting(
+                work / "corpus", work, int(b), args.changed, args.repeat, args.check, args.model, args.dask and not i
+            )
+            for i, b in enumerate(args.batch_files.split(","))
         ]
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        rss = peak_rss(work, args.docs, args.model, int(args.batch_files.split(",")[0])) if args.rss else None
+    print(f"load average at end {os.getloadavg()[0]:.2f}")
     print(report(results, n_bytes))
+    if rss:
+        print(rss_report(rss))
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+        args.json.write_text(json.dumps({"settings": results, "rss": rss}, indent=2, default=str), encoding="utf-8")
     return 0
 
 

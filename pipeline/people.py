@@ -11,30 +11,16 @@ one file are one publisher's.
 person_id = first 12 hex digits of sha256("<scope>|<chosen name casefolded>"): stable across runs
 while the chosen (fullest) name and the scope stay the same.
 
-At the end of each run this rebuilds `people` and `role_history` and fills `attendance.person_id`
-(rewriting atomically each attendance part where a person_id changed, its file slices kept). This still
-reads every part of documents, attendance, entities and relations: O(corpus) per run, not O(changed rows).
+pipeline/corpus_tables.py keeps `people`, `role_history` and `attendance.person_id` up to date, scope by
+scope: this module is the merge itself, over the stated names of whole scopes.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
-
-from .export.writer import DatasetWriter
-
-
-def _read(out: Path, table: str, columns: list[str]) -> pd.DataFrame:
-    files = sorted((out / table).glob("part-*.parquet"))
-    frames = [pq.read_table(f, columns=columns).to_pandas() for f in files]
-    frames = [f for f in frames if len(f)]
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    # missing values as None, not NaN (pandas 3 reads null strings as NaN, which is truthy and unsortable with str)
-    return df.astype(object).where(df.notna(), None)
 
 
 def person_id(scope: str | None, name: str) -> str:
@@ -73,18 +59,12 @@ def resolve_names(names_by_scope: dict[str | None, set[str]]) -> dict[tuple[str 
     return chosen
 
 
-def build_people(out: str | Path) -> tuple[list[dict], list[dict]]:
-    out = Path(out)
-    docs = _read(out, "documents", ["doc_id", "council", "meeting_date"])
-    att = _read(out, "attendance", ["doc_id", "person", "role", "org"])
-    ents = _read(out, "entities", ["doc_id", "entity_id", "norm", "label"])
-    rels = _read(out, "relations", ["doc_id", "label", "head_id", "tail_id"])
-    meta = docs.set_index("doc_id").to_dict("index") if len(docs) else {}
-
-    # every canonical person name seen in attendance or as the head of a HAS_ROLE/AFFILIATED_WITH relation
+def stated_people(docs: pd.DataFrame, att: pd.DataFrame, ents: pd.DataFrame, rels: pd.DataFrame) -> list[tuple]:
+    """(doc_id, person, role, org) for every canonical person name stated in attendance or as the head of a
+    HAS_ROLE/AFFILIATED_WITH relation."""
     norm_of = dict(zip(ents["entity_id"], ents["norm"])) if len(ents) else {}
     label_of = dict(zip(ents["entity_id"], ents["label"])) if len(ents) else {}
-    stated: list[tuple[str, str, str | None, str | None]] = []  # (doc_id, person, role, org)
+    stated: list[tuple[str, str, str | None, str | None]] = []
     for r in att.itertuples(index=False):
         stated.append((r.doc_id, r.person, r.role, r.org))
     for r in rels.itertuples(index=False):
@@ -98,6 +78,13 @@ def build_people(out: str | Path) -> tuple[list[dict], list[dict]]:
                     tail if r.label == "AFFILIATED_WITH" else None,
                 )
             )
+    return stated
+
+
+def people_of(stated: list[tuple], meta: dict) -> tuple[list[dict], list[dict], dict]:
+    """People and role-history rows (each with its merge `scope`) from the stated names of some scopes' documents
+    (all of each scope's documents: merging looks at every name of a scope), and the chosen name of each
+    (scope, name). meta: doc_id -> {"council", "meeting_date"}."""
 
     def scope_of(doc_id: str) -> str:
         return merge_scope(meta.get(doc_id, {}).get("council"), doc_id)
@@ -120,7 +107,16 @@ def build_people(out: str | Path) -> tuple[list[dict], list[dict]]:
         date = m.get("meeting_date")
         date = None if pd.isna(date) else date
         p = people.setdefault(
-            pid, {"person_id": pid, "name": name, "council": council, "aliases": set(), "docs": set(), "dates": set()}
+            pid,
+            {
+                "person_id": pid,
+                "name": name,
+                "council": council,
+                "scope": scope,
+                "aliases": set(),
+                "docs": set(),
+                "dates": set(),
+            },
         )
         if person != name:
             p["aliases"].add(person)
@@ -128,7 +124,7 @@ def build_people(out: str | Path) -> tuple[list[dict], list[dict]]:
         if date is not None:
             p["dates"].add(date)
         if role or org:
-            history.add((pid, name, role, org, doc_id, date))
+            history.add((pid, name, role, org, doc_id, date, scope))
 
     people_rows = [
         {
@@ -139,29 +135,26 @@ def build_people(out: str | Path) -> tuple[list[dict], list[dict]]:
             "first_seen": min(p["dates"]) if p["dates"] else None,
             "last_seen": max(p["dates"]) if p["dates"] else None,
             "n_meetings": len(p["docs"]),
+            "scope": p["scope"],
         }
         for p in sorted(people.values(), key=lambda p: p["person_id"])
     ]
     history_rows = [
-        {"person_id": h[0], "person": h[1], "role": h[2], "org": h[3], "doc_id": h[4], "meeting_date": h[5]}
+        {
+            "person_id": h[0],
+            "person": h[1],
+            "role": h[2],
+            "org": h[3],
+            "doc_id": h[4],
+            "meeting_date": h[5],
+            "scope": h[6],
+        }
         for h in sorted(history, key=lambda h: (h[0], str(h[5]), h[4], h[2] or "", h[3] or ""))
     ]
-    _fill_attendance_ids(out, meta, chosen)
-    return people_rows, history_rows
+    return people_rows, history_rows, chosen
 
 
-def _fill_attendance_ids(out: Path, meta: dict, chosen: dict) -> None:
-    writer = DatasetWriter(out)
-    for f in sorted((out / "attendance").glob("part-*.parquet")):
-        table = pq.read_table(f)
-        if table.num_rows == 0:
-            continue
-        rows = table.to_pylist()
-        changed = False
-        for r in rows:
-            scope = merge_scope(meta.get(r["doc_id"], {}).get("council"), r["doc_id"])
-            pid = person_id(scope, chosen.get((scope, r["person"]), r["person"]))
-            if r.get("person_id") != pid:
-                r["person_id"], changed = pid, True
-        if changed:
-            writer.replace_rows("attendance", f.name[len("part-") : -len(".parquet")], rows)
+def attendance_person_id(row: dict, meta: dict, chosen: dict) -> str:
+    """The person_id of an attendance row, once its scope's names are resolved (`chosen`)."""
+    scope = merge_scope(meta.get(row["doc_id"], {}).get("council"), row["doc_id"])
+    return person_id(scope, chosen.get((scope, row["person"]), row["person"]))

@@ -62,22 +62,16 @@ def load_table(out_dir: str | Path, name: str):
     low-cardinality text as categories. A table folder with no parts gives an empty frame with every column."""
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.dataset as ds
 
     out = Path(out_dir)
     _check_out(out)
     schema = TABLES[name].schema
     parts = _parts(out, name)
+    # one dataset over all parts, read in parallel, with the declared schema: a column missing from a part
+    # written by an older version reads as nulls (part by part this was ~7 ms a part; see benchmarks/RESULTS.md)
     if parts:
-        # read part by part and cast to the declared schema: a part written by an older version may lack a column
-        tables = []
-        for p in parts:
-            t = pq.read_table(p)
-            for field in schema:
-                if field.name not in t.column_names:
-                    t = t.append_column(field.name, pa.nulls(len(t), field.type))
-            tables.append(t.select(schema.names).cast(schema))
-        table = pa.concat_tables(tables)
+        table = ds.dataset([str(p) for p in parts], schema=schema, format="parquet").to_table()
     else:
         table = schema.empty_table()
     mapping = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}

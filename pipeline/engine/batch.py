@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 
 from .. import __version__, _extensions  # noqa: F401  (registers doc._.given)
 from .. import nlp as nlp_module  # looked up at call time, so a test can substitute the cached pipeline
+from ..corpus_tables import document_scopes
 from ..export.rows import doc_rows
 from ..export.schema import PER_FILE_TABLES, empty_rows
 from ..export.writer import DatasetWriter, rows_to_table
@@ -244,6 +245,7 @@ def write_stage(
     naming that part; a file's rows Parquet refuses become its one error row."""
     written: list[CorpusFile] = []
     seen: set[str] = set()
+    scopes: dict[str, list[str]] = {}
     by_table: dict[str, list[tuple[str, list[dict]]]] = {table: [] for table in PER_FILE_TABLES}
     for corpus_file in batch:
         key = part_key(corpus_file)
@@ -258,6 +260,7 @@ def write_stage(
         stats.failed_files += bool(file_rows["errors"])
         seen.add(key)
         written.append(corpus_file)
+        scopes[key] = document_scopes(file_rows["documents"])
         for table in PER_FILE_TABLES:
             by_table[table].append((key, file_rows[table]))
     if not written:
@@ -275,6 +278,7 @@ def write_stage(
             "model": model_version,
             "given": dict(corpus_file.given),
             "part": name,
+            "scopes": scopes[part_key(corpus_file)],  # where its people merge (pipeline/corpus_tables.py)
         }
         writer.mark_done(part_key(corpus_file), marker)
 

@@ -54,7 +54,11 @@ def _is_done(corpus_file: CorpusFile, marker: dict | None, model_id: str) -> boo
 
 
 def plan_work(
-    files: list[CorpusFile], writer: DatasetWriter, model: str | None = None, parts: dict[str, str] | None = None
+    files: list[CorpusFile],
+    writer: DatasetWriter,
+    model: str | None = None,
+    parts: dict[str, str] | None = None,
+    markers: dict[str, dict] | None = None,
 ) -> tuple[list[CorpusFile], set[str]]:
     """Which files need processing, and the set of part keys the finished output should hold.
 
@@ -62,7 +66,8 @@ def plan_work(
     doc_id (content-derived) is never duplicated. A file is skipped when its completion marker names
     the same path, package version, model version and given metadata (so a retrained model redoes
     everything, and a changed manifest row redoes its file); files that failed to read are always retried.
-    `parts`, when given, is filled with the part that holds each skipped file's rows (for `sweep`).
+    `parts`, when given, is filled with the part that holds each skipped file's rows (for `sweep`);
+    `markers` with every marker read, of skipped files and of files to redo (the corpus tables' scopes).
     """
     model_id = model_identity(model)
     first_by_content: dict[str, CorpusFile] = {}
@@ -75,6 +80,8 @@ def plan_work(
     for first in first_by_content.values():
         key = part_key(first)
         marker = writer.read_marker(key)
+        if markers is not None and marker is not None:
+            markers[key] = marker
         if not _is_done(first, marker, model_id):
             todo.append(first)
         elif parts is not None:

@@ -6,8 +6,8 @@
     unfinished_message(out) -> str | None          the one sentence `pipeline.load` warns with
 
 A run killed outright (SIGKILL, a power cut) never writes its end, so its state stays "running", which
-reads as unfinished too: the tables then hold what was finished, and people and role_history (rebuilt
-at the very end) may be missing or stale until the next run completes.
+reads as unfinished too: the tables then hold what was finished, and people and role_history (updated
+at the very end) may be missing or stale until the next run completes (which then rebuilds them in full).
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ Memory does not grow with the corpus:
 Each batch writes one part per table (`engine.batch.write_stage`), so the number of files grows with
 batches, not documents. After the batches, `engine.plan.sweep` rewrites only the parts that still hold
 rows of changed, renamed or removed files (see plan.py). The corpus-wide tables (people, role_history,
-attendance.person_id) are rebuilt by pipeline/people.py at the end of each run, in the parent.
+attendance.person_id) are then updated in the parent, only for the merge scopes the run touched
+(pipeline/corpus_tables.py).
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ from ..export.writer import DatasetWriter
 from ..ingest.given import MetadataOptions, load_metadata
 from ..ingest.scan import CorpusFile, scan_selected
 from ..ingest.select import MINUTE_SUFFIXES, FileSelection
+from .interrupt import InterruptWatch
 from .plan import count_done, marker_part, part_key, plan_work, sweep
-from .run_state import record_run
+from .run_state import read_run_state, record_run
 from .settings import ExtractSettings
 from .summary import RunSummary
 from .worker import BatchReport, run_batch
@@ -169,78 +171,96 @@ def run_extract(
         )
     writer = DatasetWriter(out)
     writer.clean_temporaries()
+    last_run = read_run_state(out)
+    last_run_complete = last_run is not None and last_run.get("status") == "complete"
     record_run(out, "running")
     done, total = 0, None
-    try:
-        t_scan = time.perf_counter()
-        current: dict[str, str] = {}  # file part key -> the part that holds its rows, for the sweep
-        todo, live = plan_work(files, writer, model, current)
-        total = len(todo)
-        summary = RunSummary(files_seen=len(files), files_processed=len(todo), engine=name)
-        summary.files_left_out = len(left_out)
-        summary.files_skipped = len(set(map(part_key, files))) - len(set(map(part_key, todo)))
-        summary.stage_seconds["scan"] = t_scan - started
-        summary.stage_seconds["plan"] = time.perf_counter() - t_scan
-        del files, scan
-        record_run(out, "running", 0, total)
-
-        def jobs(slots: int) -> Iterator[tuple[list[CorpusFile], ExtractSettings]]:
-            """The run's (batch, settings) pairs for an engine with this many parallel slots (worker threads)."""
-            return make_jobs(todo, settings, slots)
-
-        if progress is None:
-            progress = sys.stderr.isatty()
-
-        t_batches = time.perf_counter()
-        bar = None
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(todo), unit="file", desc="extract")
-        reports = run_batches(jobs, out, model, workers=workers, scheduler=scheduler)
+    with InterruptWatch() as watch:
         try:
-            for report in reports:
-                summary.add(report)
-                done += report.stats.files
+            t_scan = time.perf_counter()
+            current: dict[str, str] = {}  # file part key -> the part that holds its rows, for the sweep
+            markers: dict[str, dict] = {}  # file part key -> its marker (before this run's batches)
+            todo, live = plan_work(files, writer, model, current, markers)
+            total = len(todo)
+            summary = RunSummary(files_seen=len(files), files_processed=len(todo), engine=name)
+            summary.files_left_out = len(left_out)
+            summary.files_skipped = len(set(map(part_key, files))) - len(set(map(part_key, todo)))
+            summary.stage_seconds["scan"] = t_scan - started
+            summary.stage_seconds["plan"] = time.perf_counter() - t_scan
+            del files, scan
+            record_run(out, "running", 0, total)
+
+            def jobs(slots: int) -> Iterator[tuple[list[CorpusFile], ExtractSettings]]:
+                """The run's (batch, settings) pairs for an engine with this many parallel slots (worker threads)."""
+                return make_jobs(todo, settings, slots)
+
+            if progress is None:
+                progress = sys.stderr.isatty()
+
+            t_batches = time.perf_counter()
+            bar = None
+            if progress:
+                from tqdm import tqdm
+
+                bar = tqdm(total=len(todo), unit="file", desc="extract")
+            reports = run_batches(jobs, out, model, workers=workers, scheduler=scheduler)
+            try:
+                for report in reports:
+                    summary.add(report)
+                    done += report.stats.files
+                    watch.check()  # a Ctrl-C swallowed by a finaliser during the batch stops the run here
+                    if bar is not None:
+                        bar.update(report.stats.files)
+                    else:
+                        log.info(
+                            "extract: %d/%d files, %d documents, %d errors",
+                            done,
+                            len(todo),
+                            summary.stats.documents,
+                            summary.stats.errors,
+                        )
+            finally:
+                close = getattr(reports, "close", None)
+                if close is not None:  # an engine's workers and cluster are shut down now, also on Ctrl-C
+                    close()
                 if bar is not None:
-                    bar.update(report.stats.files)
-                else:
-                    log.info(
-                        "extract: %d/%d files, %d documents, %d errors",
-                        done,
-                        len(todo),
-                        summary.stats.documents,
-                        summary.stats.errors,
-                    )
-        finally:
-            close = getattr(reports, "close", None)
-            if close is not None:  # an engine's workers and cluster are shut down now, also on Ctrl-C
-                close()
-            if bar is not None:
-                bar.close()
-        t_stale = time.perf_counter()
-        summary.stage_seconds["batches"] = t_stale - t_batches
+                    bar.close()
+            t_stale = time.perf_counter()
+            summary.stage_seconds["batches"] = t_stale - t_batches
 
-        for key in set(map(part_key, todo)):
-            part = marker_part(writer.read_marker(key), key)
-            if part is not None:
-                current[key] = part
-        summary.sweep = sweep(writer, live, current)
-        summary.stale_removed = summary.sweep.stale
-        t_corpus = time.perf_counter()
-        summary.stage_seconds["stale"] = t_corpus - t_stale
-        from ..corpus_tables import build_corpus_tables
+            # the scopes whose people may change: of the files redone (before and after) and of files gone
+            touched = {scope for key in set(map(part_key, todo)) for scope in markers.get(key, {}).get("scopes", ())}
+            gone = writer.done_keys() - live
+            touched.update(scope for key in gone for scope in (writer.read_marker(key) or {}).get("scopes", ()))
+            for key in set(map(part_key, todo)):
+                marker = writer.read_marker(key)
+                part = marker_part(marker, key)
+                if part is not None:
+                    current[key] = part
+                    markers[key] = marker
+                    touched.update(marker.get("scopes", ()))
+            summary.sweep = sweep(writer, live, current)
+            summary.stale_removed = summary.sweep.stale
+            t_corpus = time.perf_counter()
+            summary.stage_seconds["stale"] = t_corpus - t_stale
+            from ..corpus_tables import needs_full_rebuild, update_corpus_tables
 
-        build_corpus_tables(out)
-    except KeyboardInterrupt:
-        if total is not None:
-            done = max(done, count_done(todo, writer, model))
-        record_run(out, "interrupted", done, total)
-        raise ExtractInterrupted(done, total) from None
-    except BaseException:
-        record_run(out, "failed", done, total)
-        raise
-    record_run(out, "complete", done, total)
+            watch.check()
+            live_markers = {key: marker for key, marker in markers.items() if key in live and key in current}
+            if needs_full_rebuild(writer, live_markers, last_run_complete):
+                summary.corpus_tables = update_corpus_tables(out)
+            else:
+                summary.corpus_tables = update_corpus_tables(out, live_markers, touched)
+            watch.check()
+        except KeyboardInterrupt:
+            if total is not None:
+                done = max(done, count_done(todo, writer, model))
+            record_run(out, "interrupted", done, total)
+            raise ExtractInterrupted(done, total) from None
+        except BaseException:
+            record_run(out, "failed", done, total)
+            raise
+        record_run(out, "complete", done, total)
     t_end = time.perf_counter()
     summary.stage_seconds["corpus_tables"] = t_end - t_corpus
     summary.seconds = t_end - started

@@ -33,6 +33,7 @@ class RunSummary:
     files_left_out: int = 0  # not minutes (by extension or content), or --exclude: never read
     stale_removed: int = 0
     sweep: SweepStats = field(default_factory=SweepStats)  # parts rewritten or removed at the end of the run
+    corpus_tables: object = None  # corpus_tables.CorpusTablesStats: the merge scopes the run updated
     seconds: float = 0.0
     stats: BatchStats = field(default_factory=BatchStats)
     # parent-side stages (scan, plan, stale, corpus_tables); per-batch stages are in stats.stage_seconds

@@ -109,6 +109,18 @@ class DatasetWriter:
             return [(name, meta.num_rows)]
         return [(key, int(count)) for key, count in json.loads(raw)]
 
+    def read_slices(self, table: str, name: str, keys: set[str], columns: list[str] | None = None) -> pa.Table:
+        """The rows of a part that belong to these slices (file part keys, or scope keys in a corpus table), in
+        part order; only `columns` when given."""
+        files = self.part_files(table, name)
+        data = pq.read_table(self.part_path(table, name), columns=columns)
+        pieces, offset = [], 0
+        for key, count in files:
+            if key in keys:
+                pieces.append(data.slice(offset, count))
+            offset += count
+        return pa.concat_tables(pieces) if pieces else data.slice(0, 0)
+
     def keep_files(self, table: str, name: str, keep: set[str]) -> str:
         """Rewrite a part with only the slices of the files in `keep` ("kept", "rewritten" or "removed")."""
         files = self.part_files(table, name)
