@@ -161,7 +161,7 @@ def time_stages() -> StageTimer:
     timer.wrap(DatasetWriter, "write_files_part", "write")  # a batch's parts
     timer.wrap(DatasetWriter, "mark_done", "write")
     timer.wrap(runner, "sweep", "stale")  # parts rewritten without stale rows
-    timer.wrap(corpus_tables, "build_corpus_tables", "corpus_tables")
+    timer.wrap(corpus_tables, "update_corpus_tables", "corpus_tables")
     return timer
 
 

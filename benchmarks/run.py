@@ -57,7 +57,7 @@ STAGE_NOTES = {
     "rows": "Doc -> table rows (pipeline/export/rows.py)",
     "write": "Arrow conversion + Parquet parts + completion markers",
     "stale": "remove parts of changed/removed files",
-    "corpus_tables": "people, role_history, attendance.person_id (pipeline/people.py)",
+    "corpus_tables": "people, role_history, attendance.person_id of the touched scopes (pipeline/corpus_tables.py)",
 }
 
 

@@ -8,7 +8,8 @@ that left the corpus), reading only the slices of the files in those scopes, and
 
 - writes their people and role_history rows as one new part per table, one footer slice per scope
   (`scope_key`), and drops those scopes' slices from the older parts (rewritten atomically, or removed);
-- rewrites an attendance part only when a person_id in it changed.
+- rewrites an attendance part only when a person_id in it changed;
+- merges a corpus table's parts into one when there are more than MAX_CORPUS_PARTS (each run adds one).
 
 So an incremental run costs O(files in the touched scopes), not O(corpus). A full rebuild (every scope,
 every part read) runs when the previous run did not complete (it may have stopped between a part and the
@@ -38,6 +39,7 @@ _COLUMNS = {
 }
 
 
+MAX_CORPUS_PARTS = 8  # parts of people (of role_history) before they are merged into one
 EMPTY_PART = "c" + "0" * 23  # the part of a corpus table that has no rows (a run without a model)
 
 
@@ -150,6 +152,14 @@ def update_corpus_tables(
                 stats.parts_written.append(f"{table}/{old}")
         if not writer.part_names(table):  # a folder with no part reads as no columns: keep one, empty
             writer.write_files_part(table, EMPTY_PART, [])
+        names = writer.part_names(table)
+        if len(names) > MAX_CORPUS_PARTS:  # each incremental run adds one: merge them now and then
+            merged = "c" + hashlib.sha256(json.dumps(names).encode()).hexdigest()[:23]
+            writer.merge_parts(table, names, merged)
+            for old in names:
+                if old != merged:
+                    writer.remove_part(table, old)
+            stats.parts_written.append(f"{table}/{merged}")
 
     # every per-file table of a batch has the same part name, so the attendance parts are the ones read
     attendance_parts = writer.part_names("attendance") if parts_of is None else sorted(parts_of)

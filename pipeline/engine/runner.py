@@ -15,7 +15,8 @@ Memory does not grow with the corpus:
   does not grow with every new name and number it sees.
 Each batch writes one part per table (`engine.batch.write_stage`), so the number of files grows with
 batches, not documents. After the batches, `engine.plan.sweep` rewrites only the parts that still hold
-rows of changed, renamed or removed files (see plan.py). The corpus-wide tables (people, role_history,
+rows of changed, renamed or removed files (see plan.py), and `engine.compact` merges parts that incremental
+runs left small. The corpus-wide tables (people, role_history,
 attendance.person_id) are then updated in the parent, only for the merge scopes the run touched
 (pipeline/corpus_tables.py).
 """
@@ -36,6 +37,7 @@ from ..export.writer import DatasetWriter
 from ..ingest.given import MetadataOptions, load_metadata
 from ..ingest.scan import CorpusFile, scan_selected
 from ..ingest.select import MINUTE_SUFFIXES, FileSelection
+from .compact import compact
 from .interrupt import InterruptWatch
 from .plan import count_done, marker_part, part_key, plan_work, sweep
 from .run_state import read_run_state, record_run
@@ -241,6 +243,7 @@ def run_extract(
                     touched.update(marker.get("scopes", ()))
             summary.sweep = sweep(writer, live, current)
             summary.stale_removed = summary.sweep.stale
+            summary.compact = compact(writer, settings.batch_files, markers)
             t_corpus = time.perf_counter()
             summary.stage_seconds["stale"] = t_corpus - t_stale
             from ..corpus_tables import needs_full_rebuild, update_corpus_tables

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..export.schema import TABLES
 from .batch import BatchStats
+from .compact import CompactStats
 from .plan import SweepStats
 from .worker import BatchReport
 
@@ -33,6 +34,7 @@ class RunSummary:
     files_left_out: int = 0  # not minutes (by extension or content), or --exclude: never read
     stale_removed: int = 0
     sweep: SweepStats = field(default_factory=SweepStats)  # parts rewritten or removed at the end of the run
+    compact: CompactStats = field(default_factory=CompactStats)  # small parts merged after the sweep
     corpus_tables: object = None  # corpus_tables.CorpusTablesStats: the merge scopes the run updated
     seconds: float = 0.0
     stats: BatchStats = field(default_factory=BatchStats)

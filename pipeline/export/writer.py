@@ -121,6 +121,15 @@ class DatasetWriter:
             offset += count
         return pa.concat_tables(pieces) if pieces else data.slice(0, 0)
 
+    def merge_parts(self, table: str, names: list[str], merged: str) -> Path:
+        """One part holding every slice of these parts, in this order (they stay until `remove_part`)."""
+        files, pieces = [], []
+        for name in names:
+            files += [[key, count] for key, count in self.part_files(table, name)]
+            pieces.append(pq.read_table(self.part_path(table, name)).replace_schema_metadata(None))
+        data = pa.concat_tables([piece.cast(TABLES[table].schema) for piece in pieces])
+        return self._write(table, merged, _with_files(data, files))
+
     def keep_files(self, table: str, name: str, keep: set[str]) -> str:
         """Rewrite a part with only the slices of the files in `keep` ("kept", "rewritten" or "removed")."""
         files = self.part_files(table, name)

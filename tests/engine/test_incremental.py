@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.corpus_tables import build_corpus_tables, update_corpus_tables
+from pipeline.corpus_tables import MAX_CORPUS_PARTS, build_corpus_tables, update_corpus_tables
 from pipeline.engine import ExtractSettings, run_extract
 from pipeline.engine.compare import differences, read_sorted
 from pipeline.engine.run_state import record_run
@@ -161,3 +161,28 @@ def test_a_full_name_in_a_new_file_changes_the_person_id_of_a_short_form_in_an_o
     for table, frame in incremental.items():
         pd.testing.assert_frame_equal(frame, read_sorted(out, table))
     assert len(list((out / "people").glob("*.parquet"))) == 1
+
+
+def test_corpus_table_parts_are_merged_when_runs_have_added_many(tmp_path):
+    """Each update adds a people part (one slice per scope): past MAX_CORPUS_PARTS they become one part."""
+    out = tmp_path / "out"
+    writer = DatasetWriter(out)
+    markers = {}
+    for number in range(MAX_CORPUS_PARTS + 1):
+        key, council = f"{number:x}" * 24, f"Council {number}"
+        doc_id = key[:16] + "-0"
+        writer.write_files_part("documents", key, [(key, [{"doc_id": doc_id, "council": council}])])
+        writer.write_files_part(
+            "attendance", key, [(key, [{"doc_id": doc_id, "person": "Jo Binns", "status": "present"}])]
+        )
+        for table in ("entities", "relations"):
+            writer.write_files_part(table, key, [(key, [])])
+        markers[key] = {"part": key, "scopes": [council]}
+        writer.mark_done(key, markers[key])
+        update_corpus_tables(out, dict(markers), {council})
+        assert len(writer.part_names("people")) == (number + 1 if number < MAX_CORPUS_PARTS else 1)
+    people = read_sorted(out, "people")
+    assert len(people) == MAX_CORPUS_PARTS + 1 and people.person_id.is_unique
+    incremental = read_sorted(out, "people")
+    build_corpus_tables(out)
+    pd.testing.assert_frame_equal(incremental, read_sorted(out, "people"))

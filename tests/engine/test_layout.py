@@ -143,3 +143,53 @@ def test_run_stopped_before_markers_is_finished_without_duplicates(tmp_path, cor
     assert again.files_processed == 16 - 5
     assert_layout(out)
     assert_same_tables(reference, out)
+
+
+def test_small_parts_left_by_incremental_runs_are_merged(tmp_path, corpus):
+    """Each run that redoes one file adds a one-file part; a later run merges parts under half a batch (markers
+    follow), so four such runs leave 2 parts more than the full run, not 4, and the tables equal a full run's."""
+    work, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(corpus, work)
+    run_extract(work, out, None, settings=SMALL_BATCHES)
+    parts_after_full = len(DatasetWriter(out).part_names("documents"))
+    merged = 0
+    for number, name in enumerate(["m001.txt", "m005.txt", "m009.txt", "m011.txt"]):
+        changed = work / name
+        changed.write_text(changed.read_text(encoding="utf-8") + f"\nA late note {number}.\n", encoding="utf-8")
+        again = run_extract(work, out, None, settings=SMALL_BATCHES)
+        assert again.files_processed == 1
+        merged += again.compact.merged
+        assert_layout(out, max_parts=parts_after_full + 2)
+    assert merged == 4 and len(DatasetWriter(out).part_names("documents")) == parts_after_full + 2
+    run_extract(work, tmp_path / "fresh", None, settings=SMALL_BATCHES)
+    assert_same_tables(out, tmp_path / "fresh")
+
+
+def test_a_run_stopped_inside_compaction_is_finished_by_the_next(tmp_path, corpus, monkeypatch):
+    """Killed after the merged part is written and one marker moved: the next run's sweep keeps each slice
+    where its marker says, so nothing is duplicated or lost."""
+    work, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(corpus, work)
+    run_extract(work, out, None, settings=SMALL_BATCHES)
+    first = work / "m001.txt"
+    first.write_text(first.read_text(encoding="utf-8") + "\nA late note.\n", encoding="utf-8")
+    run_extract(work, out, None, settings=SMALL_BATCHES)  # leaves a one-file part
+    second = work / "m005.txt"
+    second.write_text(second.read_text(encoding="utf-8") + "\nA late note.\n", encoding="utf-8")
+    original, calls = DatasetWriter.mark_done, {"n": 0}
+
+    def move_one_marker_then_die(self, key, info):
+        calls["n"] += 1
+        if calls["n"] == 3:  # after the batch's own marker and the first marker the compaction moves
+            raise KeyboardInterrupt
+        original(self, key, info)
+
+    monkeypatch.setattr(DatasetWriter, "mark_done", move_one_marker_then_die)
+    with pytest.raises(ExtractInterrupted):
+        run_extract(work, out, None, settings=SMALL_BATCHES)
+    monkeypatch.setattr(DatasetWriter, "mark_done", original)
+    assert calls["n"] == 3 and any(name.startswith("m") for name in DatasetWriter(out).part_names("documents"))
+    run_extract(work, out, None, settings=SMALL_BATCHES)
+    assert_layout(out)
+    run_extract(work, tmp_path / "fresh", None, settings=SMALL_BATCHES)
+    assert_same_tables(out, tmp_path / "fresh")
