@@ -9,10 +9,18 @@ An `.ann` file is how people write gold data by hand (see annotations/GUIDELINES
     @rel p1 HAS_ROLE r1
     @att p1 present
     @metric m1 value=21.3 unit=percent indicator="Re-referral rate" period=2019-10
+    @decision item=4 part=1 text="The report be noted." outcome=noted carried=unanimous
+    @vote p1 for item=4
+    @tally item=4 for=7 against=3 abstain=1
+    @interest p1 item=5 kind=non_pecuniary reason="as a governor of Anytown School" withdrew=no
 
-Every check here is strict: a span that does not land on exact text, an unknown label or id, or a
-body that differs from the source file it claims to annotate raises `MarkupError` and stops the build.
-This module needs only the standard library so annotators can check files before anything is installed.
+Decisions, votes and interests (GUIDELINES.md, "Decisions, votes and interests") give their text as it
+reads in the document: the checker finds it there and records its offsets, so marks added to the body
+later never move them. Every check here is strict: a span that does not land on exact text, an unknown
+label or id, a decision text that is not in the document (or is there twice with no nth=), a tally that
+disagrees with the named votes, or a body that differs from the source file it claims to annotate raises
+`MarkupError` and stops the build. This module needs only the standard library so annotators can check
+files before anything is installed.
 """
 
 from __future__ import annotations
@@ -44,6 +52,27 @@ INLINE_RE = re.compile(r"\{\{([A-Z]+)(?:#([A-Za-z0-9_]+))?\|(.*?)\}\}", re.S)
 HELD_OUT_FRACTION = 0.2  # of written-for-training docs: the fixed test split, by a hash of the file name
 DEV_FRACTION = 0.1  # next slice: dev, used only to pick the best checkpoint while training
 SPLITS_FILE = ANNOTATIONS / "splits.json"  # the recorded split of every written document
+
+# issue 17: decisions, recorded votes, declarations of interest (GUIDELINES.md, "Decisions, votes and interests")
+DECISION_OUTCOMES = ("approved", "noted", "deferred", "refused", "amended")
+DECISION_CARRIED = ("unanimous", "vote")
+VOTE_CHOICES = ("for", "against", "abstain", "did_not_vote")
+INTEREST_KINDS = (
+    "disclosable_pecuniary",
+    "pecuniary",
+    "non_pecuniary",
+    "other_registrable",
+    "non_registrable",
+    "personal",
+    "prejudicial",
+    "unspecified",
+)
+YES_NO = ("yes", "no")
+DECISIONS_ANNOTATED = "annotated"  # @meta decisions=annotated: the file's decisions, votes and interests are complete
+ITEM_RE = re.compile(r"^[0-9A-Za-z]+(?:[./-][0-9A-Za-z]+)*$")  # 4 | 45/19 | 7a | 4.1 (as printed, no "Item", no dot)
+PART_RE = re.compile(r"^[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*$")  # 1 | ii | a | 2.b (the label without brackets or dot)
+MOTION_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # amendment | amendment2 | substantive: separates votes on one item
+ESCAPES = {"n": "\n", "t": "\t"}  # in a quoted text="..." or reason="...": \n a line break, \t a tab
 
 
 class MarkupError(ValueError):
@@ -160,6 +189,111 @@ def _find_indicator(text: str, indicator: str, near: int, where: str) -> tuple[i
     return best, best + len(indicator)
 
 
+def _unescape(value: str) -> str:
+    """`\\n` and `\\t` in a quoted value (after shlex) as a line break and a tab; other backslashes stay."""
+    return re.sub(r"\\([nt])", lambda match: ESCAPES[match.group(1)], value)
+
+
+def _directive_keys(tokens: list[str], allowed: tuple[str, ...], where: str) -> dict[str, str]:
+    """`key=value` tokens of a decisions/votes/interests line: only `allowed` keys, each at most once."""
+    out: dict[str, str] = {}
+    for token in tokens:
+        if "=" not in token:
+            raise MarkupError(f"{where}: expected key=value, got {token!r}")
+        key, value = token.split("=", 1)
+        if key not in allowed:
+            raise MarkupError(f"{where}: unknown key {key!r} (allowed: {', '.join(allowed)})")
+        if key in out:
+            raise MarkupError(f"{where}: key {key!r} given twice")
+        if value == "":
+            raise MarkupError(f"{where}: {key}= is empty")
+        out[key] = value
+    return out
+
+
+def _choice(extra: dict[str, str], key: str, choices: tuple[str, ...], where: str) -> str | None:
+    """The value of `key` when given, checked to be one of `choices`."""
+    value = extra.get(key)
+    if value is not None and value not in choices:
+        raise MarkupError(f"{where}: {key} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _pattern(extra: dict[str, str], key: str, pattern: re.Pattern, example: str, where: str) -> str | None:
+    """The value of `key` when given, checked against `pattern`."""
+    value = extra.get(key)
+    if value is not None and not pattern.match(value):
+        raise MarkupError(f"{where}: {key}={value!r} is not a label as printed ({example})")
+    return value
+
+
+def _count(extra: dict[str, str], key: str, where: str, required: bool) -> int | None:
+    """A non-negative whole number (a vote count)."""
+    if key not in extra:
+        if required:
+            raise MarkupError(f"{where}: needs {key}=N")
+        return None
+    if not extra[key].isdigit():
+        raise MarkupError(f"{where}: {key} must be a whole number, not {extra[key]!r}")
+    return int(extra[key])
+
+
+def find_exact(text: str, needle: str, nth: str | None, where: str, what: str = "text") -> tuple[int, int]:
+    """Offsets of `needle` in the document text: the only occurrence, or the nth (1-based) when it recurs."""
+    if not needle or needle != needle.strip():
+        raise MarkupError(f"{where}: {what} {needle[:60]!r} is empty or has outer whitespace")
+    hits, at = [], text.find(needle)
+    while at >= 0:
+        hits.append(at)
+        at = text.find(needle, at + 1)
+    if not hits:
+        loose = re.search(r"\s+".join(re.escape(word) for word in needle.split()), text)
+        hint = ""
+        if loose:
+            hint = (
+                f"; it occurs at char {loose.start()} with other spacing: {loose.group(0)!r} "
+                "(write a line break as \\n, a tab as \\t)"
+            )
+        raise MarkupError(f"{where}: {what} {needle[:60]!r} does not occur in the text{hint}")
+    if nth is None:
+        if len(hits) > 1:
+            raise MarkupError(
+                f"{where}: {what} {needle[:60]!r} occurs {len(hits)} times (at chars "
+                f"{', '.join(map(str, hits[:6]))}); give nth=K to say which"
+            )
+        k = 1
+    else:
+        if not nth.isdigit() or int(nth) < 1:
+            raise MarkupError(f"{where}: nth must be a whole number from 1, not {nth!r}")
+        k = int(nth)
+        if k > len(hits):
+            raise MarkupError(f"{where}: nth={k} but {what} {needle[:60]!r} occurs {len(hits)} time(s)")
+    return hits[k - 1], hits[k - 1] + len(needle)
+
+
+def check_tallies(votes: list[dict], tallies: list[dict], name: str) -> None:
+    """A tally agrees with the named votes of the same item and motion when the names form a full division.
+
+    The names are a full division when they include a `for` vote and an `against` or `abstain` vote (a
+    recorded vote lists every side; a member who asks for her own vote to be recorded does not): then `for`
+    and `against` must equal the tally, and `abstain` too when the tally states it."""
+    for tally in tallies:
+        named = [vote for vote in votes if (vote["item"], vote["motion"]) == (tally["item"], tally["motion"])]
+        sides = {vote["vote"] for vote in named}
+        if "for" not in sides or not sides & {"against", "abstain"}:
+            continue
+        for side in ("for", "against", "abstain"):
+            stated = tally[side]
+            if stated is None:
+                continue
+            listed = sum(vote["vote"] == side for vote in named)
+            if listed != stated:
+                raise MarkupError(
+                    f"{name}:{tally['line']}: @tally item={tally['item']} says {side}={stated} but "
+                    f"{listed} @vote line(s) of that item say {side}"
+                )
+
+
 def parse_ann(source: str, name: str, repo_root: Path | None = None, splits: dict[str, str] | None = None) -> dict:
     """Parse one `.ann` file's content into a record (Prodigy-style, plus our own fields).
 
@@ -216,6 +350,7 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None, splits: dic
         return span
 
     relations, attendance, metrics = [], [], []
+    decisions, votes, tallies, interests = [], [], [], []
     for lineno, line in enumerate(lines[last + 1 :], start=last + 2):
         if not line.strip() or line.startswith("#"):
             continue
@@ -274,6 +409,85 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None, splits: dic
             if extra.get("compare"):
                 row["compare_to"] = span_by_id(extra["compare"], where, "METRIC").id
             metrics.append(row)
+        elif directive == "@decision":
+            extra = _directive_keys(parts[1:], ("item", "text", "nth", "part", "outcome", "carried"), where)
+            if "text" not in extra:
+                raise MarkupError(f"{where}: expected '@decision [item=ITEM] text=\"EXACT TEXT\" [nth=K] [part=P] ..'")
+            decision_text = _unescape(extra["text"])
+            start, end = find_exact(text, decision_text, extra.get("nth"), where)
+            decisions.append(
+                {
+                    "item": _pattern(extra, "item", ITEM_RE, "4, 45/19, 7a", where),
+                    "part": _pattern(extra, "part", PART_RE, "1, ii, a: no brackets", where),
+                    "text": decision_text,
+                    "start": start,
+                    "end": end,
+                    "outcome": _choice(extra, "outcome", DECISION_OUTCOMES, where),
+                    "carried": _choice(extra, "carried", DECISION_CARRIED, where),
+                    "line": lineno,
+                }
+            )
+        elif directive == "@vote":
+            if len(parts) < 3 or "=" in parts[1] or "=" in parts[2]:
+                raise MarkupError(f"{where}: expected '@vote PERSON_ID VOTE [item=ITEM] [name=\"..\"] [motion=M]'")
+            person = span_by_id(parts[1], where, "PERSON")
+            if parts[2] not in VOTE_CHOICES:
+                raise MarkupError(f"{where}: vote must be one of {', '.join(VOTE_CHOICES)}, not {parts[2]!r}")
+            extra = _directive_keys(parts[3:], ("item", "name", "motion"), where)
+            votes.append(
+                {
+                    "span_id": person.id,
+                    "person": extra.get("name", person.text),
+                    "start": person.start,
+                    "end": person.end,
+                    "vote": parts[2],
+                    "item": _pattern(extra, "item", ITEM_RE, "4, 45/19, 7a", where),
+                    "motion": _pattern(extra, "motion", MOTION_RE, "amendment, substantive", where),
+                    "line": lineno,
+                }
+            )
+        elif directive == "@tally":
+            extra = _directive_keys(parts[1:], ("item", "for", "against", "abstain", "motion"), where)
+            tallies.append(
+                {
+                    "item": _pattern(extra, "item", ITEM_RE, "4, 45/19, 7a", where),
+                    "motion": _pattern(extra, "motion", MOTION_RE, "amendment, substantive", where),
+                    "for": _count(extra, "for", where, required=True),
+                    "against": _count(extra, "against", where, required=True),
+                    "abstain": _count(extra, "abstain", where, required=False),
+                    "line": lineno,
+                }
+            )
+        elif directive == "@interest":
+            if len(parts) < 2 or "=" in parts[1]:
+                raise MarkupError(f"{where}: expected '@interest PERSON_ID [item=ITEM] kind=KIND [reason=\"..\"] ..'")
+            person = span_by_id(parts[1], where, "PERSON")
+            extra = _directive_keys(
+                parts[2:], ("item", "kind", "reason", "nth", "withdrew", "dispensation", "name"), where
+            )
+            if "kind" not in extra:
+                raise MarkupError(f"{where}: @interest needs kind= ({', '.join(INTEREST_KINDS)})")
+            if "nth" in extra and "reason" not in extra:
+                raise MarkupError(f"{where}: nth= picks an occurrence of reason=, which is missing")
+            row = {
+                "span_id": person.id,
+                "person": extra.get("name", person.text),
+                "start": person.start,
+                "end": person.end,
+                "item": _pattern(extra, "item", ITEM_RE, "4, 45/19, 7a", where),
+                "kind": _choice(extra, "kind", INTEREST_KINDS, where),
+                "reason": None,
+                "reason_start": None,
+                "reason_end": None,
+                "withdrew": (_choice(extra, "withdrew", YES_NO, where) or "no") == "yes",
+                "dispensation": (_choice(extra, "dispensation", YES_NO, where) or "no") == "yes",
+                "line": lineno,
+            }
+            if "reason" in extra:
+                reason = _unescape(extra["reason"])
+                row["reason"] = reason
+                row["reason_start"], row["reason_end"] = find_exact(text, reason, extra.get("nth"), where, "reason")
+            interests.append(row)
         else:
             raise MarkupError(f"{where}: unknown directive {directive!r}")
     seen_people = set()
@@ -281,6 +495,45 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None, splits: dic
         if row["person"] in seen_people:
             raise MarkupError(f"{name}: person {row['person']!r} has two @att lines (one status per person)")
         seen_people.add(row["person"])
+    seen_decisions: dict[tuple[int, int], int] = {}
+    for row in decisions:
+        if (row["start"], row["end"]) in seen_decisions:
+            raise MarkupError(
+                f"{name}:{row['line']}: the same text as the @decision on line "
+                f"{seen_decisions[row['start'], row['end']]} (give nth= for another occurrence)"
+            )
+        seen_decisions[row["start"], row["end"]] = row["line"]
+    seen_votes: dict[tuple, int] = {}
+    for row in votes:
+        key = (row["person"], row["item"], row["motion"])
+        if key in seen_votes:
+            raise MarkupError(
+                f"{name}:{row['line']}: {row['person']!r} already has a @vote on item {row['item']} "
+                f"(line {seen_votes[key]}; a second vote on the item needs motion=)"
+            )
+        seen_votes[key] = row["line"]
+    seen_tallies: dict[tuple, int] = {}
+    for row in tallies:
+        key = (row["item"], row["motion"])
+        if key in seen_tallies:
+            raise MarkupError(
+                f"{name}:{row['line']}: a second @tally for item {row['item']} (line {seen_tallies[key]}; "
+                "a second vote on the item needs motion=)"
+            )
+        seen_tallies[key] = row["line"]
+    seen_interests: dict[tuple, int] = {}
+    for row in interests:
+        key = (row["person"], row["item"], row["kind"])
+        if key in seen_interests:
+            raise MarkupError(
+                f"{name}:{row['line']}: {row['person']!r} already declared a {row['kind']} interest in item "
+                f"{row['item']} (line {seen_interests[key]})"
+            )
+        seen_interests[key] = row["line"]
+    check_tallies(votes, tallies, name)
+    annotated = meta.get("decisions")
+    if annotated is not None and annotated != DECISIONS_ANNOTATED:
+        raise MarkupError(f"{name}: meta decisions must be {DECISIONS_ANNOTATED!r} (or absent), not {annotated!r}")
     metric_ids = {metric["span_id"] for metric in metrics}
     for span in spans:
         if span.label == "METRIC" and (span.id is None or span.id not in metric_ids):
@@ -295,6 +548,7 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None, splits: dic
         "kind": kind,
         "split": "loo" if kind == "real" else assign_split(doc_name, meta.get("split"), splits, name),
         "doc_name": doc_name,
+        "decisions_annotated": annotated == DECISIONS_ANNOTATED,
     }
     return {
         "text": text,
@@ -305,6 +559,10 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None, splits: dic
         "relations": relations,
         "attendance": attendance,
         "metrics": metrics,
+        "decisions": decisions,
+        "votes": votes,
+        "tallies": tallies,
+        "interests": interests,
         "meta": meta_out,
     }
 
@@ -334,7 +592,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"ok {arg}: {len(record['text'].split())} words, spans {json.dumps(counts)}, "
             f"{len(record['relations'])} relations, {len(record['attendance'])} attendance, "
-            f"{len(record['metrics'])} metrics, split={record['meta']['split']}"
+            f"{len(record['metrics'])} metrics, {len(record['decisions'])} decisions, {len(record['votes'])} votes, "
+            f"{len(record['tallies'])} tallies, {len(record['interests'])} interests"
+            f"{' (decisions annotated)' if record['meta']['decisions_annotated'] else ''}, "
+            f"split={record['meta']['split']}"
         )
     return 1 if failed else 0
 
