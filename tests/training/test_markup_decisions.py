@@ -170,3 +170,15 @@ def test_motion_separates_two_votes_on_one_item():
 def test_meta_decisions_takes_one_value():
     with pytest.raises(MarkupError, match="meta decisions must be 'annotated'"):
         parse("", BODY.replace("decisions=annotated", "decisions=partly"))
+
+
+def test_proposals_are_valid_directives_for_a_seed():
+    from pipeline.paths import REPO
+    from pipeline.training.propose_decisions import body_text, propose
+
+    path = REPO / "annotations/seeds/002_1e729bf3d69deb54.ann"
+    lines = [line for line in propose(body_text(path)) if line.startswith("@decision")]
+    assert any("part=1" in line and "outcome=noted" in line for line in lines)
+    source = path.read_text(encoding="utf-8").split("\n# decisions")[0].replace(" decisions=annotated", "")
+    record = parse_ann(source + "\n" + "\n".join(lines) + "\n", "seeds/002.ann")
+    assert len(record["decisions"]) == len(lines)
