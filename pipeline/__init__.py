@@ -4,7 +4,7 @@
 gives a DuckDB connection with one view per table (see pipeline/analysis/).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def load(out_dir="data/extracted"):

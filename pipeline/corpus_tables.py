@@ -8,7 +8,7 @@ that left the corpus), reading only the slices of the files in those scopes, and
 
 - writes their people and role_history rows as one new part per table, one footer slice per scope
   (`scope_key`), and drops those scopes' slices from the older parts (rewritten atomically, or removed);
-- rewrites an attendance part only when a person_id in it changed;
+- rewrites an attendance, votes or interests part only when a person_id in it changed;
 - merges a corpus table's parts into one when there are more than MAX_CORPUS_PARTS (each run adds one).
 
 So an incremental run costs O(files in the touched scopes), not O(corpus). A full rebuild (every scope,
@@ -29,14 +29,17 @@ import pyarrow.parquet as pq
 
 from .export.schema import CORPUS_TABLES
 from .export.writer import DatasetWriter
-from .people import attendance_person_id, merge_scope, people_of, stated_people
+from .people import merge_scope, people_of, row_person_id, stated_people
 
 _COLUMNS = {
     "documents": ["doc_id", "council", "meeting_date"],
     "attendance": ["doc_id", "person", "role", "org"],
     "entities": ["doc_id", "entity_id", "norm", "label"],
     "relations": ["doc_id", "label", "head_id", "tail_id"],
+    "votes": ["doc_id", "person"],
+    "interests": ["doc_id", "person"],
 }
+PERSON_ID_TABLES = ("attendance", "votes", "interests")  # per-file tables whose person_id is filled here
 
 
 MAX_CORPUS_PARTS = 8  # parts of people (of role_history) before they are merged into one
@@ -82,7 +85,11 @@ def _read_files(writer: DatasetWriter, parts_of: dict[str, set[str]] | None) -> 
                 pq.read_table(writer.part_path(table, name), columns=columns) for name in writer.part_names(table)
             ]
         else:
-            pieces = [writer.read_slices(table, name, keys, columns) for name, keys in sorted(parts_of.items())]
+            pieces = [
+                writer.read_slices(table, name, keys, columns)
+                for name, keys in sorted(parts_of.items())
+                if writer.part_path(table, name).is_file()  # output written before the table existed
+            ]
         frames[table] = _frame(pieces, columns)
     return frames
 
@@ -161,18 +168,19 @@ def update_corpus_tables(
                     writer.remove_part(table, old)
             stats.parts_written.append(f"{table}/{merged}")
 
-    # every per-file table of a batch has the same part name, so the attendance parts are the ones read
-    attendance_parts = writer.part_names("attendance") if parts_of is None else sorted(parts_of)
-    _fill_attendance_ids(writer, attendance_parts, meta, chosen, stats)
+    # every per-file table of a batch has the same part name, so the parts to fill are the ones read
+    for table in PERSON_ID_TABLES:
+        parts = writer.part_names(table) if parts_of is None else sorted(parts_of)
+        _fill_person_ids(writer, table, parts, meta, chosen, stats)
     return stats
 
 
-def _fill_attendance_ids(
-    writer: DatasetWriter, parts: list[str], meta: dict, chosen: dict, stats: CorpusTablesStats
+def _fill_person_ids(
+    writer: DatasetWriter, table: str, parts: list[str], meta: dict, chosen: dict, stats: CorpusTablesStats
 ) -> None:
-    """Rewrite the attendance parts holding rows of these documents whose person_id changed (file slices kept)."""
+    """Rewrite the parts of `table` holding rows of these documents whose person_id changed (file slices kept)."""
     for name in parts:
-        path = writer.part_path("attendance", name)
+        path = writer.part_path(table, name)
         if not path.is_file():
             continue
         rows = pq.read_table(path).to_pylist()
@@ -180,12 +188,12 @@ def _fill_attendance_ids(
         for row in rows:
             if row["doc_id"] not in meta:
                 continue
-            pid = attendance_person_id(row, meta, chosen)
+            pid = row_person_id(row, meta, chosen)
             if row.get("person_id") != pid:
                 row["person_id"], changed = pid, True
         if changed:
-            writer.replace_rows("attendance", name, rows)
-            stats.parts_written.append(f"attendance/{name}")
+            writer.replace_rows(table, name, rows)
+            stats.parts_written.append(f"{table}/{name}")
 
 
 def build_corpus_tables(out: str | Path) -> CorpusTablesStats:

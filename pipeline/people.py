@@ -59,9 +59,11 @@ def resolve_names(names_by_scope: dict[str | None, set[str]]) -> dict[tuple[str 
     return chosen
 
 
-def stated_people(docs: pd.DataFrame, att: pd.DataFrame, ents: pd.DataFrame, rels: pd.DataFrame) -> list[tuple]:
-    """(doc_id, person, role, org) for every canonical person name stated in attendance or as the head of a
-    HAS_ROLE/AFFILIATED_WITH relation."""
+def stated_people(
+    docs: pd.DataFrame, att: pd.DataFrame, ents: pd.DataFrame, rels: pd.DataFrame, *named: pd.DataFrame
+) -> list[tuple]:
+    """(doc_id, person, role, org) for every canonical person name stated in attendance, as the head of a
+    HAS_ROLE/AFFILIATED_WITH relation, or in the `named` tables (votes, interests: doc_id and person)."""
     norm_of = dict(zip(ents["entity_id"], ents["norm"])) if len(ents) else {}
     label_of = dict(zip(ents["entity_id"], ents["label"])) if len(ents) else {}
     stated: list[tuple[str, str, str | None, str | None]] = []
@@ -78,6 +80,8 @@ def stated_people(docs: pd.DataFrame, att: pd.DataFrame, ents: pd.DataFrame, rel
                     tail if r.label == "AFFILIATED_WITH" else None,
                 )
             )
+    for frame in named:
+        stated.extend((r.doc_id, r.person, None, None) for r in frame.itertuples(index=False))
     return stated
 
 
@@ -154,7 +158,8 @@ def people_of(stated: list[tuple], meta: dict) -> tuple[list[dict], list[dict], 
     return people_rows, history_rows, chosen
 
 
-def attendance_person_id(row: dict, meta: dict, chosen: dict) -> str:
-    """The person_id of an attendance row, once its scope's names are resolved (`chosen`)."""
+def row_person_id(row: dict, meta: dict, chosen: dict) -> str:
+    """The person_id of a row naming a person (attendance, votes, interests), once its scope's names are
+    resolved (`chosen`)."""
     scope = merge_scope(meta.get(row["doc_id"], {}).get("council"), row["doc_id"])
     return person_id(scope, chosen.get((scope, row["person"]), row["person"]))

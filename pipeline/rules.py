@@ -567,6 +567,59 @@ ATTENDANCE_CUE_RULES = RuleSchema(
     pattern_flags=re.IGNORECASE,
 )
 
+DECISION_OUTCOMES = ("approved", "noted", "deferred", "refused", "amended")
+VOTES = ("for", "against", "abstain", "did_not_vote")
+INTEREST_KINDS = (
+    "disclosable_pecuniary",
+    "pecuniary",
+    "non_pecuniary",
+    "other_registrable",
+    "non_registrable",
+    "personal",
+    "prejudicial",
+    "unspecified",
+)
+DECISION_CUE_KINDS = {
+    # kind: the values its rules may give (None: no value)
+    "outcome": DECISION_OUTCOMES,
+    "carried": ("unanimous", "vote"),
+    "vote_label": VOTES,
+    "person_vote": VOTES,
+    "tally": (),
+    "interest": (),
+    "no_interest": (),
+    "interest_kind": INTEREST_KINDS,
+    "withdrew": ("yes", "no"),
+}
+
+DECISION_CUE_RULES = RuleSchema(
+    "Decision, vote and interest cues",
+    "decision_cues.jsonl",
+    "One JSON object per line: the words that say what a decision did, how it was carried, how members voted "
+    "and what they declared. Read by `pipeline/facts/decisions.py` (the `decisions`, `votes` and `interests` "
+    "tables). Kinds: `outcome` (in a decision's text: approved, noted, deferred, refused, amended; of several "
+    "the highest priority wins), `carried` (in the decision, its cue line or the item's text just before it: "
+    "unanimous or vote), `vote_label` (a label before a list of names: `For:`, `Against (3):`, `Abstentions:`), "
+    "`person_vote` (a sentence saying how the person named before the cue voted: `asked that her vote against be "
+    "recorded`), `tally` (counts, with named groups `for`, `against` and optionally `abstain`; `{N}` in the "
+    "pattern stands for a count in figures or words), `interest` (a sentence declaring an interest), "
+    "`no_interest` (a sentence saying none were declared), `interest_kind` (the kind, as the council words it), "
+    "`withdrew` (yes: the person left or took no part; no: they stayed). Matched case-insensitively.",
+    (
+        Field("id", _STR, "Unique name, used in errors and in `votes.evidence` (`cue:<id>`).", required=True),
+        Field("kind", _STR, "What the cue says (above).", required=True, choices=tuple(DECISION_CUE_KINDS)),
+        Field("pattern", _STR, "Python regular expression.", required=True),
+        Field("value", _STR_OR_NULL, "The outcome, vote, kind or yes/no the cue gives (kinds that have values)."),
+        Field("priority", _INT, "Of two matching cues of one kind the higher priority wins.", 0),
+        Field(
+            "example", _STR, "A piece of text the pattern matches, for readers; checked by the tests.", required=True
+        ),
+        _COMMENT,
+    ),
+    type_key="kind",
+    pattern_flags=re.IGNORECASE | re.MULTILINE,
+)
+
 SCHEMAS: tuple[RuleSchema, ...] = (
     SECTION_RULES,
     MEETING_RULES,
@@ -575,4 +628,5 @@ SCHEMAS: tuple[RuleSchema, ...] = (
     NAME_AFFIX_RULES,
     NOT_FIGURE_RULES,
     ATTENDANCE_CUE_RULES,
+    DECISION_CUE_RULES,
 )

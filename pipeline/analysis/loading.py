@@ -24,11 +24,18 @@ CATEGORIES = {
     "relations": {"label": ["HAS_ROLE", "AFFILIATED_WITH", "ROLE_IN_ORG"], "evidence": None},
     "metrics": {"unit": ["count", "percent", "rate", "currency", "average"]},
     "attendance": {"status": ["chair", "present", "substitute", "in_attendance", "apologies"]},
+    "decisions": {
+        "outcome": ["approved", "noted", "deferred", "refused", "amended"],
+        "carried": ["unanimous", "vote"],
+        "tally_source": ["stated", "named", "both"],
+    },
+    "votes": {"vote": ["for", "against", "abstain", "did_not_vote"], "evidence": None},
+    "interests": {"kind": None},
     "errors": {"stage": None},
 }
 
 # tables that only have rows when a trained NER model ran
-MODEL_TABLES = ("entities", "relations", "metrics", "attendance", "people", "role_history")
+MODEL_TABLES = ("entities", "relations", "metrics", "attendance", "votes", "interests", "people", "role_history")
 
 # attendance statuses that mean the person was at the meeting
 ATTENDED = ("chair", "present", "substitute", "in_attendance")

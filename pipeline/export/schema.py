@@ -212,6 +212,87 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "decisions",
+            "decision of a meeting",
+            "What was resolved, agreed or decided on each item: one row per resolution, or per numbered part of "
+            "one ('(1)', '(ii)', 'a)'), with the outcome and how it was carried where the minutes say.",
+            (
+                DOC_ID,
+                Column("decision_id", _S, "`<doc_id>:d<index>`, index in document order."),
+                Column("item_number", _S, "Agenda item number of the item the decision is under, as printed."),
+                Column("item_title", _S, "Title of that item."),
+                Column("part", _S, "Label of the numbered part ('1', 'ii', 'a'); null for a resolution in one piece."),
+                Column("text", _S, "The decision's words, without the 'Resolved:' cue and the part label."),
+                Column(
+                    "outcome",
+                    _S,
+                    "approved, noted, deferred, refused or amended, when the words say (the cue in "
+                    "pipeline/patterns/decision_cues.jsonl); null otherwise.",
+                ),
+                Column("carried", _S, "unanimous or vote, when the minutes say how it was carried; null otherwise."),
+                Column("votes_for", _I, "Votes for, as stated in a tally or counted from a named vote."),
+                Column("votes_against", _I, "Votes against (same sources)."),
+                Column("votes_abstain", _I, "Abstentions (same sources)."),
+                Column(
+                    "tally_source",
+                    _S,
+                    "stated (a tally in the text), named (counted from the votes table's rows), both, or null.",
+                ),
+                Column(
+                    "tally_consistent",
+                    pa.bool_(),
+                    "With both a stated tally and named votes: whether their counts agree; else null.",
+                ),
+                START,
+                END,
+                SECTION_ID,
+            ),
+        ),
+        Table(
+            "votes",
+            "member's vote",
+            "How each named member voted in a recorded or named vote ('For: Councillors A and B; Against: C', "
+            "'Councillor X asked that her vote against be recorded').",
+            (
+                DOC_ID,
+                Column("decision_id", _S, "The decision voted on (see decisions); null when none could be placed."),
+                Column("item_number", _S, "Agenda item number, as printed."),
+                Column("person", _S, "Canonical name."),
+                Column("person_id", _S, "Corpus-wide person id (see the people table)."),
+                Column("vote", _S, "for, against, abstain or did_not_vote."),
+                Column("entity_id", _S, "entity_id of the PERSON mention."),
+                Column("evidence", _S, "The cue that gave the vote: 'cue:<id>'."),
+                START,
+                END,
+                SECTION_ID,
+            ),
+        ),
+        Table(
+            "interests",
+            "declaration of interest",
+            "Who declared an interest in which item, of what kind (as the council's wording has it), why, and "
+            "whether they withdrew.",
+            (
+                DOC_ID,
+                Column("item_number", _S, "The item the interest is in, as printed; null when not stated."),
+                Column("person", _S, "Canonical name."),
+                Column("person_id", _S, "Corpus-wide person id (see the people table)."),
+                Column(
+                    "kind",
+                    _S,
+                    "disclosable_pecuniary, pecuniary, non_pecuniary, other_registrable, non_registrable, personal, "
+                    "prejudicial or unspecified.",
+                ),
+                Column("reason", _S, "The stated reason ('as a governor of Anytown School'), else null."),
+                Column("withdrew", pa.bool_(), "True when the person left the room or took no part in the item."),
+                Column("entity_id", _S, "entity_id of the PERSON mention."),
+                Column("sentence", _S, "The sentence of the declaration."),
+                START,
+                END,
+                SECTION_ID,
+            ),
+        ),
+        Table(
             "people",
             "person across the corpus",
             "People merged across meetings (same canonical name; initials + surname only when unambiguous "
@@ -268,7 +349,18 @@ TABLES: dict[str, Table] = {
 }
 
 # Tables with one part per source file's content; the rest are rebuilt over the whole corpus each run.
-PER_FILE_TABLES = ("documents", "sections", "entities", "relations", "metrics", "attendance", "errors")
+PER_FILE_TABLES = (
+    "documents",
+    "sections",
+    "entities",
+    "relations",
+    "metrics",
+    "attendance",
+    "decisions",
+    "votes",
+    "interests",
+    "errors",
+)
 CORPUS_TABLES = ("people", "role_history")
 
 # Keys, for the exports that index and join (SQLite, Datasette): the column that names each row of a table, and
@@ -279,6 +371,7 @@ PRIMARY_KEYS: dict[str, str] = {
     "entities": "entity_id",
     "relations": "relation_id",
     "people": "person_id",
+    "decisions": "decision_id",
 }
 _TO_DOC, _TO_SECTION, _TO_ENTITY = "documents.doc_id", "sections.section_id", "entities.entity_id"
 JOIN_KEYS: dict[str, dict[str, str]] = {
@@ -293,6 +386,20 @@ JOIN_KEYS: dict[str, dict[str, str]] = {
         "section_id": _TO_SECTION,
     },
     "role_history": {"person_id": "people.person_id", "doc_id": _TO_DOC},
+    "decisions": {"doc_id": _TO_DOC, "section_id": _TO_SECTION},
+    "votes": {
+        "doc_id": _TO_DOC,
+        "decision_id": "decisions.decision_id",
+        "person_id": "people.person_id",
+        "entity_id": _TO_ENTITY,
+        "section_id": _TO_SECTION,
+    },
+    "interests": {
+        "doc_id": _TO_DOC,
+        "person_id": "people.person_id",
+        "entity_id": _TO_ENTITY,
+        "section_id": _TO_SECTION,
+    },
 }
 
 

@@ -81,7 +81,7 @@ def test_the_cli_offers_every_table_format():
 
 def test_csv_round_trips_every_table_with_its_dictionary(sample_out, parquet, tmp_path):
     dest = tmp_path / "csv"
-    assert "wrote 9 tables" in _export(sample_out, "csv", dest)
+    assert f"wrote {len(TABLES)} tables" in _export(sample_out, "csv", dest)
     assert sorted(p.name for p in dest.iterdir()) == sorted([*(f"{n}.csv" for n in TABLES), "README.md"])
     for name, spec in TABLES.items():
         frame = pd.read_csv(dest / f"{name}.csv", keep_default_na=False, na_values=[""])

@@ -1,0 +1,406 @@
+"""Decisions, recorded votes and declarations of interest, from the sections and the PERSON mentions.
+
+    decision_rows(doc_id, text, sections, people, section_of) -> {"decisions", "votes", "interests"}
+
+- **Decisions**: every `resolution` section the splitter found (`Resolved:`, `RESOLVED –`, `Agreed:`,
+  `Decision:`, 'It was agreed that:') is one decision, or one per numbered part when its lines start with
+  part labels (`1.`, `(2)`, `iii.`, `a)`; bullets are parts without a label). The text is the section's
+  words after the cue and the label, up to the section's end (ModernGov `<AI>` markers and blank tails
+  trimmed). Its outcome is the highest-priority `outcome` cue in the text; how it was carried, a `carried`
+  cue in the text, on the cue line or in the item's text just before it.
+- **Votes**: a `vote_label` (`For:`, `Against (2):`) governs the PERSON mentions after it up to the next label
+  or the end of its line; a `person_vote` cue, the PERSON mention(s) before it in its sentence. A vote
+  belongs to the first decision of its item after it, else the last one before it. Tallies (`tally`
+  cues) in an item's text before a decision (or in it) give that decision's counts; with named votes too,
+  the counts are compared (`tally_consistent`).
+- **Interests**: a sentence with an `interest` cue (and no `no_interest` cue) declares an interest for
+  each PERSON mention before the cue (or after 'by' when none is before it); the kind is the
+  highest-priority `interest_kind` cue, the item the one it names ('Item 5', 'minute 45/19') or, when it
+  is declared under another item than the declarations item, that item; the reason the clause from
+  'as', 'because', 'by virtue of' …; withdrew from a `withdrew` cue in that sentence or the next.
+
+Cues are data: pipeline/patterns/decision_cues.jsonl (schema `pipeline.rules.DECISION_CUE_RULES`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..rules import DECISION_CUE_KINDS, DECISION_CUE_RULES, RuleError, load_rule_file, rule_label
+from ..text import sentence_bounds
+
+_NUMBER_WORDS = (
+    "nil none zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+).split()
+_COUNT = r"(?:\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")"
+
+# the cue that opens a resolution section, and an optional "(unanimously)"-style note after it
+_RESOLUTION_CUE = re.compile(
+    r"^[^\S\n]*(?:\|[^\S\n]*)*(?:it[^\S\n]+was[^\S\n]+(?:further[^\S\n]+|unanimously[^\S\n]+)?(?:resolved|agreed)"
+    r"(?:[^\S\n]+that)?|the[^\S\n]+following[^\S\n]+actions?[^\S\n]+(?:were|was)[^\S\n]+agreed[^:\n]*"
+    r"|resolved|agreed|decision|decided)\b(?:[^\S\n]+unanimously)?[^\S\n]*(?:\([^)\n]{0,40}\))?[^\S\n]*"
+    r"(?:[:.–—-][^\S\n]*)*",
+    re.IGNORECASE | re.MULTILINE,
+)
+_PREAMBLE = re.compile(r"^(?:that|the\s+\w+(?:\s+\w+){0,3}\s*:)[\s;:,-]*$", re.IGNORECASE)
+_PART_LABEL = re.compile(
+    r"^[^\S\n]*(?:\(?(?P<label>\d{1,2}|[ivx]{1,5}|[a-h])[.)](?=\s)|\((?P<paren>\d{1,2}|[ivx]{1,5}|[a-h])\)"
+    r"|(?P<bullet>[•·▪◦*–-]))[^\S\n]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+_MARKER_LINE = re.compile(r"^\s*</?AI\d+>\s*$", re.IGNORECASE | re.MULTILINE)
+_ITEM_REF = re.compile(
+    r"\b(?:agenda\s+)?(?:items?|minutes?)\s+(?:no\.?\s*|number\s+)?(?P<item>\d{1,3}[a-z]?(?:[./]\d{1,3})?)\b",
+    re.IGNORECASE,
+)
+_REASON = re.compile(
+    r"\b(?:as|because|by\s+virtue\s+of|due\s+to|owing\s+to|in\s+(?:his|her|their)\s+capacity\s+as|being|since)\b",
+    re.IGNORECASE,
+)
+_REASON_END = re.compile(
+    r"(?:,?\s+and\s+(?:he|she|they\s+)?(?:left|withdrew|took|did|remained|stayed|would)\b|;|\.(?:\s|$)|\s+-\s+)",
+    re.IGNORECASE,
+)
+_DECLARATIONS_ITEM = re.compile(r"\b(?:interests?|declarations?|disclosures?)\b", re.IGNORECASE)
+CARRIED_CONTEXT = 400  # characters of the item's text before a decision read for how it was carried
+
+
+@dataclass(frozen=True)
+class DecisionCue:
+    id: str
+    kind: str
+    pattern: re.Pattern
+    value: str | None
+    priority: int
+
+
+def build_decision_cue(record, where: str, index: int) -> DecisionCue:
+    values = DECISION_CUE_RULES.check(record, where)
+    label = rule_label(where, values["id"])
+    allowed = DECISION_CUE_KINDS[values["kind"]]
+    if allowed and values["value"] not in allowed:
+        raise RuleError(f"{label}: {values['kind']} cues need a value from {', '.join(allowed)}")
+    if not allowed and values["value"] is not None:
+        raise RuleError(f"{label}: {values['kind']} cues take no value")
+    pattern = DECISION_CUE_RULES.compile(values["pattern"].replace("{N}", _COUNT), [], label)
+    if values["kind"] == "tally" and not {"for", "against"} <= set(pattern.groupindex):
+        raise RuleError(f"{label}: a tally pattern needs the named groups 'for' and 'against'")
+    return DecisionCue(values["id"], values["kind"], pattern, values["value"], values["priority"])
+
+
+@lru_cache(maxsize=4)
+def load_decision_cues(path: str | None = None) -> dict[str, list[DecisionCue]]:
+    """The cues by kind, highest priority first."""
+    by_kind: dict[str, list[DecisionCue]] = {kind: [] for kind in DECISION_CUE_KINDS}
+    for cue in load_rule_file(DECISION_CUE_RULES, build_decision_cue, path):
+        by_kind[cue.kind].append(cue)
+    for cues in by_kind.values():
+        cues.sort(key=lambda cue: -cue.priority)
+    return by_kind
+
+
+def _count(word: str | None) -> int | None:
+    if word is None:
+        return None
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return 0 if word in ("nil", "none", "zero") else _NUMBER_WORDS.index(word) - 2
+
+
+def _best(cues: list[DecisionCue], text: str) -> DecisionCue | None:
+    """The highest-priority cue that matches (cues are sorted by priority)."""
+    return next((cue for cue in cues if cue.pattern.search(text)), None)
+
+
+@dataclass
+class Person:
+    start: int
+    end: int
+    name: str
+    entity_id: str | None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without surrounding whitespace, `<AI>` marker lines and trailing separators."""
+    while True:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        line_start = text.rfind("\n", start, end) + 1
+        if line_start > start and _MARKER_LINE.match(text[line_start:end]):
+            end = line_start
+            continue
+        return start, end
+
+
+def _parts(text: str, start: int, end: int) -> list[tuple[str | None, int, int]]:
+    """(part label, start, end) of each numbered part of a resolution's body; [(None, start, end)] when it has
+    none. A preamble line ('That;', 'That the Committee:') before the parts is not a part."""
+    lines, position = [], start
+    for line in text[start:end].split("\n"):
+        lines.append((position, position + len(line)))
+        position += len(line) + 1
+    labelled = [(s, e, m) for s, e in lines if (m := _PART_LABEL.match(text, s, e))]
+    if not labelled:
+        return [(None, *_trim(text, start, end))]
+    parts = []
+    for position, (_, _, match) in enumerate(labelled):
+        part_end = labelled[position + 1][0] if position + 1 < len(labelled) else end
+        label = match.group("label") or match.group("paren")
+        part_start, part_end = _trim(text, match.end(), part_end)
+        if part_end > part_start:
+            parts.append((label.lower() if label else None, part_start, part_end))
+    first_start = labelled[0][0]
+    before_start, before_end = _trim(text, start, first_start)
+    if before_end > before_start and not _PREAMBLE.match(text[before_start:before_end]):
+        parts.insert(0, (None, before_start, before_end))  # words before the parts that are a decision of their own
+    return parts
+
+
+def _item_of(sections: list[dict], section: dict) -> dict | None:
+    while section is not None:
+        if section["kind"] == "item":
+            return section
+        parent = section.get("parent")
+        section = sections[parent] if parent is not None else None
+    return None
+
+
+def _decisions(text: str, sections: list[dict], cues: dict) -> list[dict]:
+    decisions = []
+    for section in sections:
+        if section["kind"] != "resolution":
+            continue
+        start, end = section["start_char"], section["end_char"]
+        cue = _RESOLUTION_CUE.match(text, start, end)
+        body_start = cue.end() if cue else start
+        cue_text = text[start:body_start]
+        item = _item_of(sections, section)
+        context_start = max(item["start_char"] if item else start, start - CARRIED_CONTEXT)
+        before = text[context_start:start]
+        for part, part_start, part_end in _parts(text, body_start, end):
+            words = text[part_start:part_end]
+            if not words.strip(" .;:-"):
+                continue
+            outcome = _best(cues["outcome"], words)
+            carried = _best(cues["carried"], words) or _best(cues["carried"], cue_text)
+            if carried is None and before:
+                carried = _best(cues["carried"], before)
+            decisions.append(
+                {
+                    "item_number": item.get("item_number") if item else None,
+                    "item_title": item.get("title") if item else None,
+                    "item_start": item["start_char"] if item else None,
+                    "part": part,
+                    "text": words,
+                    "outcome": outcome.value if outcome else None,
+                    "carried": carried.value if carried else None,
+                    "start_char": part_start,
+                    "end_char": part_end,
+                    "context_start": context_start,
+                }
+            )
+    return decisions
+
+
+def _tally(cues: dict, text: str) -> tuple[int | None, int | None, int | None] | None:
+    for cue in cues["tally"]:
+        match = cue.pattern.search(text)
+        if match:
+            abstain = match.groupdict().get("abstain")
+            return _count(match.group("for")), _count(match.group("against")), _count(abstain) if abstain else None
+    return None
+
+
+def _people_between(people: list[Person], start: int, end: int) -> list[Person]:
+    return [p for p in people if start <= p.start and p.end <= end]
+
+
+def _votes(text: str, people: list[Person], cues: dict) -> list[dict]:
+    votes = []
+    labels = sorted(
+        ((m.start(), m.end(), cue) for cue in cues["vote_label"] for m in cue.pattern.finditer(text)),
+        key=lambda found: found[0],
+    )
+    for position, (_, label_end, cue) in enumerate(labels):
+        line_end = text.find("\n", label_end)
+        line_end = len(text) if line_end < 0 else line_end
+        # a list may run on to the next lines until a blank line or the next label
+        block_end = text.find("\n\n", label_end)
+        block_end = len(text) if block_end < 0 else block_end
+        next_label = labels[position + 1][0] if position + 1 < len(labels) else len(text)
+        scope_end = min(next_label, max(line_end, block_end))
+        for person in _people_between(people, label_end, scope_end):
+            votes.append({"person": person, "vote": cue.value, "evidence": f"cue:{cue.id}", "listed": True})
+    labelled = {id(v["person"]) for v in votes}
+    for cue in cues["person_vote"]:
+        for match in cue.pattern.finditer(text):
+            sentence_start, _ = sentence_bounds(text, match.start(), match.end())
+            for person in _people_between(people, sentence_start, match.start()):
+                if id(person) not in labelled:
+                    votes.append({"person": person, "vote": cue.value, "evidence": f"cue:{cue.id}", "listed": False})
+                    labelled.add(id(person))
+    return sorted(votes, key=lambda v: v["person"].start)
+
+
+def _interests(text: str, sections: list[dict], people: list[Person], cues: dict, item_at) -> list[dict]:
+    rows, seen = [], set()
+    for cue in cues["interest"]:
+        for match in cue.pattern.finditer(text):
+            sentence_start, sentence_end = sentence_bounds(text, match.start(), match.end())
+            if (sentence_start, sentence_end) in seen:
+                continue
+            sentence = text[sentence_start:sentence_end]
+            if _best(cues["no_interest"], sentence):
+                continue
+            declarers = _people_between(people, sentence_start, match.start())
+            if not declarers:
+                by = re.search(r"\bby\b", text[match.start() : sentence_end])
+                if by:
+                    declarers = _people_between(people, match.start() + by.end(), sentence_end)[:1]
+            if not declarers:
+                continue
+            seen.add((sentence_start, sentence_end))
+            kind = _best(cues["interest_kind"], sentence)
+            reference = _ITEM_REF.search(text, match.start(), sentence_end)
+            if reference:
+                item_number = reference.group("item")
+            else:
+                item = item_at(match.start())
+                declarations_item = item is not None and _DECLARATIONS_ITEM.search(item.get("title") or "")
+                item_number = item.get("item_number") if item is not None and not declarations_item else None
+            reason_start = reason_end = None
+            reason = _REASON.search(text, match.end(), sentence_end)
+            if reason:
+                stop = _REASON_END.search(text, reason.start(), sentence_end)
+                reason_start, reason_end = _trim(text, reason.start(), stop.start() if stop else sentence_end)
+                reason_end = reason_start + len(text[reason_start:reason_end].rstrip(" ,.;"))
+            next_start, next_end = sentence_bounds(
+                text, min(sentence_end + 1, len(text)), min(sentence_end + 2, len(text))
+            )
+            withdrew = _best(cues["withdrew"], sentence)
+            if withdrew is None and next_end > sentence_end:
+                following = text[next_start:next_end]
+                if not any(cue.pattern.search(following) for cue in cues["interest"]):
+                    withdrew = _best(cues["withdrew"], following)
+            for person in declarers:
+                rows.append(
+                    {
+                        "person": person,
+                        "item_number": item_number,
+                        "kind": kind.value if kind else "unspecified",
+                        "reason": text[reason_start:reason_end] if reason_start is not None else None,
+                        "withdrew": withdrew is not None and withdrew.value == "yes",
+                        "sentence": sentence,
+                        "start_char": sentence_start,
+                        "end_char": sentence_end,
+                    }
+                )
+    return sorted(rows, key=lambda row: (row["start_char"], row["person"].start))
+
+
+def decision_rows(
+    doc_id: str,
+    text: str,
+    sections: list[dict],
+    people: list[Person],
+    section_of: Callable[[int], str | None],
+    cues: dict | None = None,
+) -> dict[str, list[dict]]:
+    """The decisions, votes and interests rows of one document. people: its PERSON mentions in text order."""
+    cues = cues or load_decision_cues()
+    items = [s for s in sections if s["kind"] == "item"]
+
+    def item_at(offset: int) -> dict | None:
+        inside = [s for s in items if s["start_char"] <= offset < s["end_char"]]
+        return min(inside, key=lambda s: s["end_char"] - s["start_char"]) if inside else None
+
+    found = _decisions(text, sections, cues)
+    decision_rows_out = []
+    for index, decision in enumerate(found):
+        decision["decision_id"] = f"{doc_id}:d{index}"
+    votes_out = []
+    named: dict[str, list[str]] = {}
+    for vote in _votes(text, people, cues):
+        person = vote["person"]
+        item = item_at(person.start)
+        in_item = [d for d in found if item is not None and d["item_start"] == item["start_char"]]
+        after = [d for d in in_item if d["start_char"] >= person.start]
+        before = [d for d in in_item if d["end_char"] <= person.start]
+        inside = [d for d in in_item if d["start_char"] <= person.start < d["end_char"]]
+        decision = (inside or after or before[-1:] or [None])[0]
+        decision_id = decision["decision_id"] if decision else None
+        if decision_id and vote["listed"]:  # one member's recorded vote is not a count of the votes
+            named.setdefault(decision_id, []).append(vote["vote"])
+        votes_out.append(
+            {
+                "doc_id": doc_id,
+                "decision_id": decision_id,
+                "item_number": item.get("item_number") if item else None,
+                "person": person.name,
+                "person_id": None,  # assigned corpus-wide, as for attendance
+                "vote": vote["vote"],
+                "entity_id": person.entity_id,
+                "evidence": vote["evidence"],
+                "start_char": person.start,
+                "end_char": person.end,
+                "section_id": section_of(person.start),
+            }
+        )
+    for decision in found:
+        stated = _tally(cues, text[decision["start_char"] : decision["end_char"]])
+        if stated is None:
+            stated = _tally(cues, text[decision["context_start"] : decision["start_char"]])
+        counted = named.get(decision["decision_id"])
+        counts = None
+        if counted:
+            counts = (counted.count("for"), counted.count("against"), counted.count("abstain"))
+        source = "both" if stated and counts else "stated" if stated else "named" if counts else None
+        shown = stated or counts or (None, None, None)
+        consistent = None
+        if stated and counts:
+            consistent = stated[0] == counts[0] and stated[1] == counts[1] and stated[2] in (None, counts[2])
+        decision_rows_out.append(
+            {
+                "doc_id": doc_id,
+                "decision_id": decision["decision_id"],
+                "item_number": decision["item_number"],
+                "item_title": decision["item_title"],
+                "part": decision["part"],
+                "text": decision["text"],
+                "outcome": decision["outcome"],
+                "carried": decision["carried"] or ("vote" if source else None),
+                "votes_for": shown[0],
+                "votes_against": shown[1],
+                "votes_abstain": shown[2],
+                "tally_source": source,
+                "tally_consistent": consistent,
+                "start_char": decision["start_char"],
+                "end_char": decision["end_char"],
+                "section_id": section_of(decision["start_char"]),
+            }
+        )
+    interests_out = [
+        {
+            "doc_id": doc_id,
+            "item_number": row["item_number"],
+            "person": row["person"].name,
+            "person_id": None,
+            "kind": row["kind"],
+            "reason": row["reason"],
+            "withdrew": row["withdrew"],
+            "entity_id": row["person"].entity_id,
+            "sentence": row["sentence"],
+            "start_char": row["start_char"],
+            "end_char": row["end_char"],
+            "section_id": section_of(row["start_char"]),
+        }
+        for row in _interests(text, sections, people, cues, item_at)
+    ]
+    return {"decisions": decision_rows_out, "votes": votes_out, "interests": interests_out}

@@ -1,0 +1,137 @@
+"""Decisions, votes and interests (pipeline/facts/decisions.py) on real-format fixtures, with the PERSON
+mentions given (the NER's job is tested elsewhere) and the packaged section rules."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from pipeline.facts.decisions import Person, build_decision_cue, decision_rows, load_decision_cues
+from pipeline.paths import REPO
+from pipeline.rules import RuleError
+
+FIXTURES = REPO / "tests" / "fixtures" / "decisions"
+NAME = re.compile(
+    r"(?<=Councillor )[A-Z][a-z]+ [A-Z][\w']+|(?<=Councillors )[A-Z][a-z]+ [A-Z][\w']+"
+    r"|(?<=, )[A-Z][a-z]+ [A-Z][\w']+(?= and|,|\n| \()|(?<=and )[A-Z][a-z]+ [A-Z][\w']+"
+)
+
+
+def rows_of(nlp, name: str) -> dict[str, list[dict]]:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    doc = nlp(text)
+    people = [Person(m.start(), m.end(), m.group(), f"e{i}") for i, m in enumerate(NAME.finditer(text))]
+    return decision_rows("doc-0", text, doc._.sections, people, lambda offset: None)
+
+
+@pytest.fixture(scope="module")
+def printed(nlp):
+    return rows_of(nlp, "printed_recorded_vote.txt")
+
+
+@pytest.fixture(scope="module")
+def web(nlp):
+    return rows_of(nlp, "web_tally_words.txt")
+
+
+def test_every_resolution_is_a_decision_and_numbered_parts_are_rows(printed, web):
+    decisions = [(d["item_number"], d["part"], d["text"], d["outcome"]) for d in printed["decisions"]]
+    assert decisions == [
+        (
+            "3",
+            None,
+            "That the minutes of the meeting held on 4 February 2025 be confirmed as a correct record and "
+            "signed by the Chair.",
+            "approved",
+        ),
+        ("4", "1", "the revised School Transport Policy be approved;", "approved"),
+        ("4", "2", "the Director of Education be asked to report back in six months.", None),
+        ("5", None, "That the application be refused.", "refused"),
+        ("6", None, "That consideration of the programme be deferred to the next meeting.", "deferred"),
+    ]
+    assert [(d["item_number"], d["part"], d["outcome"]) for d in web["decisions"]] == [
+        ("20", "a", "amended"),
+        ("20", "b", "approved"),
+        ("21", None, "approved"),
+        ("22", None, "noted"),
+    ]
+    assert all(d["text"] and not d["text"].lower().startswith(("resolved", "agreed")) for d in web["decisions"])
+
+
+def test_how_a_decision_was_carried(printed, web):
+    carried = {(d["item_number"], d["part"]): d["carried"] for d in printed["decisions"] + web["decisions"]}
+    assert carried[("6", None)] == "unanimous"  # 'Resolved (unanimously):'
+    assert carried[("4", "1")] == "vote"  # 'On being put to the vote' before it
+    assert carried[("20", "a")] == "vote"  # 'was lost by two votes to three'
+    assert carried[("3", None)] is None
+
+
+def test_a_recorded_vote_gives_one_row_per_member_and_agrees_with_the_stated_tally(printed):
+    votes = [(v["item_number"], v["person"], v["vote"]) for v in printed["votes"]]
+    assert votes == [
+        ("4", "Ann Hale", "for"),
+        ("4", "Raj Patel", "for"),
+        ("4", "Jo Binns", "for"),
+        ("4", "Tom Reed", "against"),
+        ("4", "Sam Ode", "abstain"),
+        ("5", "Tom Reed", "against"),  # 'asked that his vote against the decision be recorded'
+    ]
+    first = printed["decisions"][1]
+    assert (first["votes_for"], first["votes_against"], first["votes_abstain"]) == (3, 1, 1)
+    assert first["tally_source"] == "both" and first["tally_consistent"] is True
+    assert {v["decision_id"] for v in printed["votes"][:5]} == {first["decision_id"]}
+    refused = printed["decisions"][3]
+    assert printed["votes"][5]["decision_id"] == refused["decision_id"]
+    assert refused["tally_source"] is None  # one member's recorded vote is not a count
+
+
+def test_a_tally_that_disagrees_with_the_named_votes_is_flagged(web):
+    charges = web["decisions"][2]
+    assert [v["vote"] for v in web["votes"]] == ["for", "for", "for", "against"]
+    assert (charges["votes_for"], charges["votes_against"]) == (3, 2)  # as stated
+    assert charges["tally_source"] == "both" and charges["tally_consistent"] is False  # one 'against' is unnamed
+    amendment = web["decisions"][0]
+    assert (amendment["votes_for"], amendment["votes_against"], amendment["tally_source"]) == (2, 3, "stated")
+
+
+def test_declarations_of_interest(printed, web):
+    interests = [
+        (i["person"], i["item_number"], i["kind"], i["reason"], i["withdrew"])
+        for i in printed["interests"] + web["interests"]
+    ]
+    assert interests == [
+        ("Jo Binns", "4", "non_pecuniary", "as a governor of Anytown Primary School", False),
+        ("Sam Ode", "5", "disclosable_pecuniary", "because he owns land next to the site", True),
+        ("Kofi Mensah", "20", "personal", "as a trustee of the Friends of Eastgate Library", False),
+        ("Hannah Lloyd", "21", "prejudicial", "by virtue of her employment at the hospital", True),
+    ]
+
+
+def test_none_declared_gives_no_row(nlp):
+    text = "1. Declarations of Interest\n\nNone were declared.\n\n2. Budget\n\nResolved: That the budget be noted.\n"
+    doc = nlp(text)
+    rows = decision_rows("d", text, doc._.sections, [], lambda offset: None)
+    assert rows["interests"] == [] and [d["outcome"] for d in rows["decisions"]] == ["noted"]
+
+
+def test_every_packaged_cue_matches_its_example():
+    cues = {cue.id: cue for kind in load_decision_cues().values() for cue in kind}
+    for line in (REPO / "pipeline" / "patterns" / "decision_cues.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        assert cues[record["id"]].pattern.search(record["example"]), record["id"]
+
+
+@pytest.mark.parametrize(
+    "record, message",
+    [
+        ({"id": "x", "kind": "outcome", "pattern": "noted", "example": "noted"}, "need a value"),
+        ({"id": "x", "kind": "tally", "pattern": "(?P<for>{N}) to", "example": "3 to"}, "named groups"),
+        ({"id": "x", "kind": "interest", "pattern": "declared", "value": "yes", "example": "declared"}, "no value"),
+        ({"id": "x", "kind": "mood", "pattern": "x", "example": "x"}, "must be one of"),
+    ],
+)
+def test_a_malformed_cue_is_refused_with_its_location(record, message):
+    with pytest.raises(RuleError, match=message):
+        build_decision_cue(record, "decision_cues.jsonl line 1", 0)
