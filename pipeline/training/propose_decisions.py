@@ -25,7 +25,7 @@ ITEM_LINE = re.compile(
     r"(?P<item>\d{1,3}(?:/\d{2,4})?[a-z]?(?:\.\d{1,2})?)(?:\.|\s*\|)?(?:[\t ]+[A-Z\u2018\u201c'\"]|\s*$)"
 )
 CUE = re.compile(
-    r"(?P<label>^\s*(?:RESOLVED|Resolved|AGREED|Agreed|DECISION|Decision|DECISIONS?|Decided)"
+    r"(?P<label>(?:^|\t)\s*(?:RESOLVED|Resolved|AGREED|Agreed|DECISION|Decision|DECISIONS?|Decided)"
     r"(?:\s*\((?:unanimously|unanimous)\))?\s*(?::|–|—|-|\s(?=that|That|to\b)|$)\s*)"
     r"|(?P<sentence>\b(?:It was (?:\w+ and )?(?:resolved|agreed|RESOLVED|AGREED)|"
     r"The (?:Committee|Board|Panel|Cabinet|Commission|Forum|Group|Sub-Committee|Council|Partnership) "
