@@ -11,7 +11,7 @@ import datetime as dt
 
 from spacy.tokens import Doc
 
-from ..facts.decisions import Person, decision_rows
+from ..facts.decisions import decision_rows, people_of_doc
 from ..text import sentence_bounds
 from .schema import make_doc_id
 
@@ -197,12 +197,7 @@ def doc_rows(src, doc: Doc, pipeline_version: str, model_version: str) -> dict[s
             }
         )
 
-    people = [
-        Person(ent.start_char, ent.end_char, norms.get((ent.start_char, ent.end_char)) or ent.text, entity_ids[key])
-        for ent in doc.ents
-        if ent.label_ == "PERSON" and (key := (ent.start_char, ent.end_char))
-    ]
-    out.update(decision_rows(doc_id, text, sections, people, index.find))
+    out.update(decision_rows(doc_id, text, sections, people_of_doc(doc, entity_ids), index.find))
     return out
 
 

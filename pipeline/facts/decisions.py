@@ -46,7 +46,9 @@ _RESOLUTION_CUE = re.compile(
     r"(?:[:.–—-][^\S\n]*)*",
     re.IGNORECASE | re.MULTILINE,
 )
-_PREAMBLE = re.compile(r"^(?:that|the\s+\w+(?:\s+\w+){0,3}\s*:)[\s;:,-]*$", re.IGNORECASE)
+_PREAMBLE = re.compile(r"^(?:that[\s;:,-]*|[^\n]*:\s*)$", re.IGNORECASE)  # 'That;', 'That the Committee:'
+# a decision's text ends at a blank line after a finished sentence, unless what follows continues it
+_PARAGRAPH_BREAK = re.compile(r"(?<=[.!?])[^\S\n]*\n[^\S\n]*\n\s*(?=[A-Z(<])")
 _PART_LABEL = re.compile(
     r"^[^\S\n]*(?:\(?(?P<label>\d{1,2}|[ivx]{1,5}|[a-h])[.)](?=\s)|\((?P<paren>\d{1,2}|[ivx]{1,5}|[a-h])\)"
     r"|(?P<bullet>[•·▪◦*–-]))[^\S\n]*",
@@ -125,6 +127,38 @@ class Person:
     entity_id: str | None
 
 
+def people_of_doc(doc, entity_ids: dict[tuple[int, int], str] | None = None) -> list[Person]:
+    """The Doc's PERSON mentions, named by their canonical form (`doc._.norms`) where the normaliser gave one,
+    and a surname alone ('Councillor Ashworth') by the one full name in the document it can be."""
+    norms = {(n["start_char"], n["end_char"]): n.get("norm") for n in (getattr(doc._, "norms", None) or [])}
+    people = [
+        Person(ent.start_char, ent.end_char, norms.get(key) or ent.text, (entity_ids or {}).get(key))
+        for ent in doc.ents
+        if ent.label_ == "PERSON" and (key := (ent.start_char, ent.end_char))
+    ]
+    return with_full_names(people)
+
+
+def with_full_names(people: list[Person]) -> list[Person]:
+    """A short form ('Ashworth', 'B Ashworth') takes the full name of the document's only full name with that
+    surname (and initial), as the people table merges them within a council."""
+    full = {p.name for p in people if len(p.name.split()) > 1 and len(p.name.split()[0]) > 1}
+    for person in people:
+        words = person.name.split()
+        if person.name in full or not words:
+            continue
+        initial = words[0][0].casefold() if len(words) > 1 else None
+        fits = {
+            name
+            for name in full
+            if name.split()[-1].casefold() == words[-1].casefold()
+            and (initial is None or name[0].casefold() == initial)
+        }
+        if len(fits) == 1:
+            person.name = fits.pop()
+    return people
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Offsets without surrounding whitespace, `<AI>` marker lines and trailing separators."""
     while True:
@@ -148,11 +182,15 @@ def _parts(text: str, start: int, end: int) -> list[tuple[str | None, int, int]]
         position += len(line) + 1
     labelled = [(s, e, m) for s, e in lines if (m := _PART_LABEL.match(text, s, e))]
     if not labelled:
-        return [(None, *_trim(text, start, end))]
+        stop = _PARAGRAPH_BREAK.search(text, start, end)
+        return [(None, *_trim(text, start, stop.start() if stop else end))]
     parts = []
     for position, (_, _, match) in enumerate(labelled):
         part_end = labelled[position + 1][0] if position + 1 < len(labelled) else end
         label = match.group("label") or match.group("paren")
+        stop = _PARAGRAPH_BREAK.search(text, match.end(), part_end)
+        if stop and position + 1 == len(labelled):  # the last part ends with its paragraph
+            part_end = stop.start()
         part_start, part_end = _trim(text, match.end(), part_end)
         if part_end > part_start:
             parts.append((label.lower() if label else None, part_start, part_end))

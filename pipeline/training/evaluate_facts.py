@@ -160,10 +160,13 @@ def score_meetings(records, docs, stated: dict | None = None) -> dict:
 
 
 def score_facts(records, docs) -> dict:
-    """Relations, attendance, metric and meeting scores for documents the full pipeline has annotated."""
+    """Relations, attendance, metric, meeting and decision scores for documents the full pipeline has annotated."""
+    from .evaluate_decisions import score_decisions  # it imports person_key from here
+
     return {
         "relations": score_relations(records, docs),
         "attendance": score_attendance(records, docs),
         "metrics": score_metrics(records, docs),
         "meetings": score_meetings(records, docs),
+        "decisions": score_decisions(records, docs),
     }

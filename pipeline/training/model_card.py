@@ -131,7 +131,16 @@ FACT_TARGETS = (
     ("metric indicator overlap >= 0.5", lambda part: part["metrics"]["indicator_overlap"], 0.80),
     ("metric period exact", lambda part: part["metrics"]["period_exact"], 0.85),
     ("metric value exact match", lambda part: part["metrics"]["value_exact"], 0.95),
+    ("decisions F1 (span overlap >= 0.8)", lambda part: _decisions(part, "decisions"), 0.90),
+    ("named votes F1", lambda part: _decisions(part, "votes"), 0.90),
+    ("interests F1 (person, item, kind)", lambda part: _decisions(part, "interests"), 0.85),
 )
+
+
+def _decisions(part: dict, table: str) -> float | None:
+    """An issue-17 score, or None where nothing was annotated for it (older evaluations, no support)."""
+    scores = (part.get("decisions") or {}).get(table)
+    return scores["f1"] if scores and scores["support"] else None
 
 
 def write_model_card() -> Path:
@@ -267,6 +276,8 @@ def write_model_card() -> Path:
             if part and "relations" in part:
                 for fact, get, target in FACT_TARGETS:
                     value = get(part)
+                    if value is None:
+                        continue
                     verdict = "met" if value >= target else "MISSED"
                     lines.append(f"- {name}: {where} {fact} {value:.3f} (target ≥ {target}: {verdict}).")
                 for field, counts in (part.get("meetings") or {}).items():
