@@ -6,7 +6,8 @@ from __future__ import annotations
 from pipeline.training.evaluate_decisions import match_spans, score_decisions
 
 TEXT = (
-    "1. Declarations of Interest\n\nCouncillor Ann Hale declared a personal interest in Item 2 as a school governor.\n\n"
+    "1. Declarations of Interest\n\n"
+    "Councillor Ann Hale declared a personal interest in Item 2 as a school governor.\n\n"
     "2. Budget\n\nFor: Councillors Raj Patel and Jo Binns\nAgainst: Councillor Ann Hale\n\n"
     "Resolved: That the budget be approved.\n"
 )
