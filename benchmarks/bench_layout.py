@@ -140,11 +140,12 @@ def one_setting(
     check: bool,
     model: str | None = None,
     dask: bool = False,
+    part_files: int = 256,
 ) -> dict:
     from pipeline.engine import ExtractSettings, run_extract
     from pipeline.engine.compare import differences
 
-    settings = ExtractSettings(batch_files=batch_files)
+    settings = ExtractSettings(batch_files=batch_files, part_files=part_files)
     out = work / f"out-{batch_files}"
     t = time.perf_counter()
     full = run_extract(corpus, out, model, settings=settings, progress=False)
@@ -193,6 +194,7 @@ def one_setting(
     shutil.rmtree(out)
     return {
         "batch_files": batch_files,
+        "part_files": part_files,
         "documents": full.stats.documents,
         "batches": sum(w["batches"] for w in full.workers.values()),
         "full_seconds": full_s,
@@ -226,26 +228,31 @@ def scopes_of(out: Path) -> list[str]:
     return [scope for key in writer.done_keys() for scope in (writer.read_marker(key) or {}).get("scopes", ())]
 
 
+# peak RSS from /proc/self/status VmHWM: ru_maxrss survives exec on Linux, so a child started by a big parent
+# would report the parent's peak
 RSS_CHILD = """
 import json, sys
-from benchmarks.measure import peak_rss_bytes
+from pathlib import Path
 from pipeline.engine import ExtractSettings, run_extract
-corpus, out, model, batch_files = sys.argv[1:5]
-settings = ExtractSettings(batch_files=int(batch_files))
+def peak_rss_bytes():
+    line = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
+corpus, out, model, batch_files, part_files = sys.argv[1:6]
+settings = ExtractSettings(batch_files=int(batch_files), part_files=int(part_files))
 summary = run_extract(corpus, out, model or None, settings=settings, progress=False)
 print(json.dumps({"rss": peak_rss_bytes(), "documents": summary.stats.documents, "words": summary.stats.words,
                   "seconds": summary.seconds}))
 """
 
 
-def peak_rss(work: Path, n_docs: int, model: str | None, batch_files: int) -> list[dict]:
+def peak_rss(work: Path, n_docs: int, model: str | None, batch_files: int, part_files: int) -> list[dict]:
     """Full runs over 1x, 20x and 100x (the first 1%, 20% and all of n_docs), each in a fresh process."""
     results = []
     for scale in (1, 20, 100):
         corpus, out = work / f"rss-corpus-{scale}", work / f"rss-out-{scale}"
         make_archive(corpus, max(1, n_docs * scale // 100))
         child = subprocess.run(
-            [sys.executable, "-c", RSS_CHILD, str(corpus), str(out), model or "", str(batch_files)],
+            [sys.executable, "-c", RSS_CHILD, str(corpus), str(out), model or "", str(batch_files), str(part_files)],
             capture_output=True,
             text=True,
             check=True,
@@ -262,7 +269,8 @@ def report(results: list[dict], n_bytes: int) -> str:
     for r in results:
         reads = r["reads"]
         lines += [
-            f"--batch-files {r['batch_files']}: {r['documents']:,} documents ({n_bytes / 1e6:.1f} MB) in "
+            f"--batch-files {r['batch_files']} --part-files {r['part_files']}: "
+            f"{r['documents']:,} documents ({n_bytes / 1e6:.1f} MB) in "
             f"{r['batches']} batches, full run {r['full_seconds']:.1f} s",
             f"  files per table: {r['files']['sections']['files']} (was one per source file: "
             f"{r['per_file_files']['sections']:,}); all tables {sum(v['files'] for v in r['files'].values())} "
@@ -315,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="a trained pipeline (default: rules only)")
     parser.add_argument("--dask", action="store_true", help="also run the Dask engine and compare its tables")
     parser.add_argument("--rss", action="store_true", help="peak RSS at 1x, 20x and 100x, each in a fresh process")
+    parser.add_argument("--part-files", type=int, default=256, help="files per part after compaction (extract's)")
     args = parser.parse_args(argv)
     print(f"load average at start {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-layout-") as tmp:
@@ -322,11 +331,20 @@ def main(argv: list[str] | None = None) -> int:
         n_bytes = make_archive(work / "corpus", args.docs)
         results = [  # Dask only for the first setting: its tables are compared, not its layout
             one_setting(
-                work / "corpus", work, int(b), args.changed, args.repeat, args.check, args.model, args.dask and not i
+                work / "corpus",
+                work,
+                int(b),
+                args.changed,
+                args.repeat,
+                args.check,
+                args.model,
+                args.dask and not i,
+                args.part_files,
             )
             for i, b in enumerate(args.batch_files.split(","))
         ]
-        rss = peak_rss(work, args.docs, args.model, int(args.batch_files.split(",")[0])) if args.rss else None
+        first = int(args.batch_files.split(",")[0])
+        rss = peak_rss(work, args.docs, args.model, first, args.part_files) if args.rss else None
     print(f"load average at end {os.getloadavg()[0]:.2f}")
     print(report(results, n_bytes))
     if rss:

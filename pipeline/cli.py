@@ -35,6 +35,9 @@ def extract(
     engine: str = typer.Option("local", "--engine", help="local or dask (a LocalCluster unless --scheduler)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
     batch_files: int = typer.Option(16, "--batch-files", min=1, help="Files per batch (bounds memory)."),
+    part_files: int = typer.Option(
+        256, "--part-files", min=1, help="Files per Parquet part: smaller parts are merged up to this after a run."
+    ),
     progress: bool | None = typer.Option(
         None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."
     ),
@@ -69,7 +72,7 @@ def extract(
         workers=workers,
         engine=engine,
         scheduler=scheduler,
-        settings=ExtractSettings(batch_files=batch_files, doc_seconds=doc_seconds),
+        settings=ExtractSettings(batch_files=batch_files, part_files=part_files, doc_seconds=doc_seconds),
         progress=progress,
         metadata=MetadataOptions(manifest, council, council_from_folder),
         selection=FileSelection(tuple(include), tuple(exclude)),

@@ -243,7 +243,7 @@ def run_extract(
                     touched.update(marker.get("scopes", ()))
             summary.sweep = sweep(writer, live, current)
             summary.stale_removed = summary.sweep.stale
-            summary.compact = compact(writer, settings.batch_files, markers)
+            summary.compact = compact(writer, settings.part_files, markers)
             t_corpus = time.perf_counter()
             summary.stage_seconds["stale"] = t_corpus - t_stale
             from ..corpus_tables import needs_full_rebuild, update_corpus_tables

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 DEFAULT_DOC_SECONDS = 600.0  # time limit for one file's ingest, and for one document's NLP
 DEFAULT_BATCH_FILES = 16
+DEFAULT_PART_FILES = 256  # measured on 10,000 pages: 16-file parts read 33x slower than one file, 256-file 2.4x
 DEFAULT_NLP_BATCH_SIZE = 32  # documents per nlp.pipe minibatch when a batch is run without a size
 
 
@@ -19,6 +20,8 @@ class ExtractSettings:
     """How a run cuts and processes its work. None means "the default" wherever it is allowed.
 
     batch_files: files per batch at most (bounds a worker's memory).
+    part_files: files per Parquet part that compaction merges small parts up to, after the run (engine/compact.py):
+        parts much larger than batches read faster (benchmarks/RESULTS.md, "Table layout").
     doc_seconds: time limit for one file's ingest and for one document's NLP; 0 or None turns it off.
     max_bytes: files larger than this are refused from their size (None: ingest's 50 MB default).
     max_chars: documents longer than this are refused by ingest (None: ingest's default).
@@ -27,6 +30,7 @@ class ExtractSettings:
     """
 
     batch_files: int = DEFAULT_BATCH_FILES
+    part_files: int = DEFAULT_PART_FILES
     doc_seconds: float | None = DEFAULT_DOC_SECONDS
     max_bytes: int | None = None
     max_chars: int | None = None

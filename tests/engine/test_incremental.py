@@ -97,7 +97,7 @@ def test_corpus_tables_are_updated_only_for_the_council_that_changed(tmp_path, m
         for p in seeds:
             shutil.copy(p, corpus / council / p.name)
     told = MetadataOptions(council_from_folder=True)
-    one_per_batch = ExtractSettings(batch_files=1)
+    one_per_batch = ExtractSettings(batch_files=1, part_files=1)  # a part per file: no compaction
     first = run_extract(corpus, out, model, metadata=told, settings=one_per_batch)
     assert first.corpus_tables.scopes is None  # the first run builds every scope
     people = read_sorted(out, "people")

@@ -19,7 +19,7 @@ from pipeline.export.schema import PER_FILE_TABLES
 from pipeline.export.writer import DatasetWriter
 from tests.helpers import assert_same_tables, read_tables, variant_corpus
 
-SMALL_BATCHES = ExtractSettings(batch_files=4)
+SMALL_BATCHES = ExtractSettings(batch_files=4, part_files=4)  # parts as batches: the layout the tests read
 
 
 def part_bytes(out: Path) -> dict[str, bytes]:
@@ -193,3 +193,12 @@ def test_a_run_stopped_inside_compaction_is_finished_by_the_next(tmp_path, corpu
     assert_layout(out)
     run_extract(work, tmp_path / "fresh", None, settings=SMALL_BATCHES)
     assert_same_tables(out, tmp_path / "fresh")
+
+
+def test_parts_of_small_batches_are_merged_up_to_part_files(tmp_path, corpus):
+    """Batches bound memory; parts are for readers: 16 files in batches of 2 end as parts of up to 8 files."""
+    summary = run_extract(corpus, tmp_path / "out", None, settings=ExtractSettings(batch_files=2, part_files=8))
+    assert sum(w["batches"] for w in summary.workers.values()) == 8 and summary.compact.merged == 8
+    assert_layout(tmp_path / "out", max_parts=2)
+    run_extract(corpus, tmp_path / "one", None)
+    assert_same_tables(tmp_path / "out", tmp_path / "one")
