@@ -91,7 +91,7 @@ def _outputs(nb) -> tuple[str, int, list[str]]:
 
 
 def test_notebooks_are_numbered_and_have_no_stored_errors():
-    assert [p.name for p in NOTEBOOKS] == ["01-tour.ipynb", "02-metrics.ipynb", "03-people.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == ["01-tour.ipynb", "02-metrics.ipynb", "03-people.ipynb", "04-decisions.ipynb"]
     for p in NOTEBOOKS:
         nb = nbformat.read(p, as_version=4)
         nbformat.validate(nb)
@@ -126,6 +126,9 @@ def test_executed_copies_hold_the_outputs_of_the_tables_in_out(made, name):
         assert re.search(r"^(all \d+ figures plotted|\d+ of \d+ \w+ not plotted: .+)$", text, flags=re.M)
     if name.startswith("03") and has_model:
         assert images >= 1 and "attendance_rate" in text
+    if name.startswith("04"):
+        assert re.search(r"^\d+ decisions, \d+ named votes, \d+ declarations of interest$", text, flags=re.M)
+        assert images >= 1 and "put_to_a_vote" in text  # the sample minutes have resolutions
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -12,6 +12,8 @@ and the small computations the notebooks (notebooks/*.ipynb) and the README figu
     analysis.metric_changes(t)                   # figures reported as a change ('from 130 to 75'), largest first
     analysis.attendance_rates(t)                 # per person and committee: attended / apologies / rates
     analysis.role_timelines(t)                   # who held which post, first and last meeting seen
+    analysis.decisions_per_committee(t)          # decisions per committee and meeting, by outcome
+    analysis.voting_record(t, "Hale")            # a member's named votes, with the decision voted on
 
 Every helper takes the dict from `load` and copes with empty tables (a run without a trained model has no
 entities, metrics or attendance): it returns an empty frame with the same columns. `preview` prints a
@@ -20,6 +22,7 @@ clear "no rows yet" message for those instead of an empty table.
 
 from __future__ import annotations
 
+from .decisions import decisions_per_committee, interests_by_organisation, votes_by_member, voting_record
 from .figures import (
     metric_changes,
     metric_series,

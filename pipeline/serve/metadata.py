@@ -29,6 +29,9 @@ FACETS = {
     "metrics_by_meeting": ["committee", "meeting_date", "unit"],
     "people": ["council"],
     "role_history": ["role", "meeting_date"],
+    "decisions": ["outcome", "carried", "tally_source"],
+    "votes": ["vote"],
+    "interests": ["kind", "withdrew"],
     "errors": ["stage"],
 }
 # the column Datasette shows for a row that another table points at (head_id -> the entity's text, ...)
@@ -69,6 +72,36 @@ order by dated, m.indicator""",
 from role_history
 group by person_id, coalesce(role, ''), coalesce(org, '')
 order by person, first_meeting""",
+    },
+    "decisions_per_committee": {
+        "title": "Decisions per committee over time",
+        "description": "Per committee and meeting: decisions recorded, and how many were approved, noted, "
+        "deferred, refused or amended, and how many went to a vote.",
+        "sql": """select d.council, d.committee, d.meeting_date, count(*) as decisions,
+  sum(x.outcome = 'approved') as approved, sum(x.outcome = 'noted') as noted,
+  sum(x.outcome = 'deferred') as deferred, sum(x.outcome = 'refused') as refused,
+  sum(x.outcome = 'amended') as amended, sum(x.carried = 'vote') as put_to_a_vote
+from decisions x join documents d on d.doc_id = x.doc_id
+group by d.council, d.committee, d.meeting_date
+order by d.committee, d.meeting_date""",
+    },
+    "a_members_voting_record": {
+        "title": "A member's voting record",
+        "description": "Every named vote of the members whose name contains the words given, with the decision "
+        "voted on and the meeting.",
+        "sql": """select v.person, v.person_id, v.vote, d.committee, d.meeting_date, v.item_number,
+  x.text as decision, x.outcome, v.doc_id
+from votes v join documents d on d.doc_id = v.doc_id left join decisions x on x.decision_id = v.decision_id
+where v.person like '%' || :name || '%'
+order by d.meeting_date, v.item_number""",
+    },
+    "interests_declared": {
+        "title": "Declarations of interest",
+        "description": "Who declared which kind of interest, in which item, why, and whether they withdrew.",
+        "sql": """select i.person, i.person_id, i.kind, i.reason, i.withdrew, i.item_number, d.committee,
+  d.meeting_date, i.doc_id
+from interests i join documents d on d.doc_id = i.doc_id
+order by i.person, d.meeting_date""",
     },
 }
 

@@ -18,8 +18,7 @@ import json
 from collections import defaultdict
 
 from ..facts.decisions import decision_rows, people_of_doc
-from .evaluate_facts import person_key
-from .scoring import prf
+from .scoring import person_key, prf
 
 SPAN_OVERLAP = 0.8
 

@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from ..normalise.numbers import parse_metric
 from ..paths import ANNOTATIONS
-from .scoring import count_matches, prf, summarise
+from .evaluate_decisions import score_decisions
+from .scoring import count_matches, person_key, prf, summarise
 
 MEETINGS_TABLE = ANNOTATIONS / "eval" / "meetings.tsv"  # what each gold text states about its meeting
 MEETING_FIELDS = ("meeting_date", "committee", "council")
@@ -44,12 +45,6 @@ def score_relations(records, docs) -> dict:
         for kind, (correct, predicted) in by_evidence.items()
     }
     return out
-
-
-def person_key(name: str) -> str:
-    """A name as attendance rows are compared: casefolded, full stops and spacing ignored ("A. K. Mensah" is
-    "A K Mensah"): how a name is punctuated is not which person it is."""
-    return " ".join(name.replace(".", " ").casefold().split())
 
 
 def score_attendance(records, docs) -> dict:
@@ -161,7 +156,6 @@ def score_meetings(records, docs, stated: dict | None = None) -> dict:
 
 def score_facts(records, docs) -> dict:
     """Relations, attendance, metric, meeting and decision scores for documents the full pipeline has annotated."""
-    from .evaluate_decisions import score_decisions  # it imports person_key from here
 
     return {
         "relations": score_relations(records, docs),

@@ -24,6 +24,12 @@ def load_split_records(build: Path, split: str) -> list[dict]:
     return [record for record in load_gold_records(build) if record["meta"]["split"] == split]
 
 
+def person_key(name: str) -> str:
+    """A name as attendance rows are compared: casefolded, full stops and spacing ignored ("A. K. Mensah" is
+    "A K Mensah"): how a name is punctuated is not which person it is."""
+    return " ".join(name.replace(".", " ").casefold().split())
+
+
 def prf(tp: int, fp: int, fn: int) -> dict:
     """Precision, recall and F1 (rounded to 4 places) from true positive, false positive and false negative counts."""
     precision = tp / (tp + fp) if tp + fp else 0.0
