@@ -99,12 +99,13 @@ class OfficeTitles:
         alternation = "|".join(re.escape(form) for form in self.forms)
         self.title_at_end = re.compile(rf"(?<![\w.'’-])({alternation})[{_SPACE}]+$")
         self.title_before_word = re.compile(rf"(?<![\w.'’-])({alternation})[{_SPACE}]+(\w)")
+        # the longest form the text starts with that a space and at least one more character follow
+        # (alternatives are tried in order, longest first)
+        self.title_at_start = re.compile(rf"({alternation})(?=[{_SPACE}].)", re.DOTALL)
 
     def _leading_title(self, text: str) -> str | None:
-        for form in self.forms:
-            if len(text) > len(form) + 1 and text.startswith(form) and text[len(form)] in _SPACE:
-                return form
-        return None
+        match = self.title_at_start.match(text)
+        return match.group(1) if match else None
 
     def _trim_person(self, doc: Doc, span: Span) -> Span | None:
         start, end = span.start, span.end
