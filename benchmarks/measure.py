@@ -4,8 +4,9 @@
     python -m benchmarks.measure baseline --corpus C --model M --json J
 
 `extract` runs `run_extract` end to end (as `minutes extract` does) after loading the pipeline, and
-times each spaCy component by wrapping it (see `time_components`). `baseline` times the bare spaCy
-tokenizer and bare `nlp.pipe` of the same model's tok2vec + ner over the same document texts.
+times each spaCy component by wrapping it (see `time_components`). `baseline` times, over the same
+document texts, the bare spaCy tokenizer, bare `nlp.pipe` of the trained model (every component of the
+pipeline but ours, the `minutes_*` rules: `model_pipes`) and of its tok2vec + ner alone.
 Both write JSON: wall and CPU seconds, words, peak RSS (ru_maxrss), per-stage seconds.
 """
 
@@ -175,18 +176,36 @@ def _timed(fn, repeat: int = 1) -> dict:
     return {"wall": best_wall, "cpu": best_cpu}
 
 
-def bare_ner(nlp, texts: list[str], batch_size: int) -> dict | None:
-    """Bare `nlp.pipe` of the trained NER only (tok2vec + ner, tokenizer included) of an already loaded pipeline."""
-    keep = [n for n in nlp.pipe_names if n in ("tok2vec", "ner")]
-    if "ner" not in keep:
-        return None
+def model_pipes(pipe_names: list[str], factories: dict[str, str]) -> list[str]:
+    """The trained model's own components: every pipe but the extraction's rule components (factories
+    `minutes_*`). With the cnn model: tok2vec, tagger, parser, attribute_ruler, lemmatizer (the sourced
+    en_core_web_sm base; the facts read its parse) and ner."""
+    return [name for name in pipe_names if not factories[name].startswith("minutes_")]
 
+
+def _bare_pipe(nlp, texts: list[str], batch_size: int, keep: list[str]) -> dict:
     def run():
         with nlp.select_pipes(enable=keep):
             for _ in nlp.pipe(texts, batch_size=batch_size):
                 pass
 
     return {**_timed(run), "batch_size": batch_size, "pipes": keep}
+
+
+def bare_ner(nlp, texts: list[str], batch_size: int) -> dict | None:
+    """Bare `nlp.pipe` of the trained NER only (tok2vec + ner, tokenizer included) of an already loaded pipeline."""
+    keep = [n for n in nlp.pipe_names if n in ("tok2vec", "ner")]
+    if "ner" not in keep:
+        return None
+    return _bare_pipe(nlp, texts, batch_size, keep)
+
+
+def bare_model(nlp, texts: list[str], batch_size: int) -> dict | None:
+    """Bare `nlp.pipe` of the trained model's components (`model_pipes`, tokenizer included), none of ours."""
+    keep = model_pipes(nlp.pipe_names, {name: nlp.get_pipe_meta(name).factory for name in nlp.pipe_names})
+    if "ner" not in keep:
+        return None
+    return _bare_pipe(nlp, texts, batch_size, keep)
 
 
 def bare_tokenizer(nlp, texts: list[str]) -> dict:
@@ -223,6 +242,7 @@ def cmd_extract(args) -> dict:
             pass
         result["peak_rss_after_load"] = peak_rss_bytes()
         result["rss_after_load"] = _rss_now()
+        baselines["model_before"] = bare_model(nlp, texts, 1)
         baselines["ner_before"] = bare_ner(nlp, texts, 1)
         totals, order, restore = time_components(nlp)
     else:
@@ -253,11 +273,13 @@ def cmd_extract(args) -> dict:
     if one_process:
         restore()
         for bs in args.ner_batch_sizes:
+            baselines[f"model_after_bs{bs}"] = bare_model(nlp, texts, bs)
             baselines[f"ner_after_bs{bs}"] = bare_ner(nlp, texts, bs)
         baselines["tokenizer"] = bare_tokenizer(nlp, texts)
-        ner = [b for k, b in baselines.items() if k.startswith("ner") and b]
-        if ner:
-            baselines["ner"] = min(ner, key=lambda b: b["cpu"])
+        for kind in ("model", "ner"):  # the fastest minibatch size of each is its baseline
+            measured = [b for k, b in baselines.items() if k.startswith(kind + "_") and b]
+            if measured:
+                baselines[kind] = min(measured, key=lambda b: b["cpu"])
         baselines["words"] = sum(len(t.split()) for t in texts)
     s = summary.stats
     result.update(
@@ -325,13 +347,16 @@ def cmd_baseline(args) -> dict:
     result: dict = {"words": sum(len(t.split()) for t in texts), "documents": len(texts)}
     model = Path(args.model) if args.model else None
     if model is not None and model.is_dir():
-        names = json.loads((model / "meta.json").read_text()).get("pipeline", [])
-        nlp = spacy.load(model, exclude=[n for n in names if n not in ("tok2vec", "ner")])
+        config = spacy.util.load_config(model / "config.cfg")
+        names = config["nlp"]["pipeline"]
+        factories = {name: config["components"][name].get("factory", "") for name in names}
+        nlp = spacy.load(model, exclude=[n for n in names if n not in model_pipes(names, factories)])
         for _ in nlp.pipe(texts[:2], batch_size=1):
             pass
-        by_size = {bs: bare_ner(nlp, texts, bs) for bs in args.ner_batch_sizes}
-        result["ner_by_batch_size"] = by_size
-        result["ner"] = min(by_size.values(), key=lambda b: b["cpu"])
+        for kind, bare in (("model", bare_model), ("ner", bare_ner)):
+            by_size = {bs: bare(nlp, texts, bs) for bs in args.ner_batch_sizes}
+            result[f"{kind}_by_batch_size"] = by_size
+            result[kind] = min(by_size.values(), key=lambda b: b["cpu"])
     else:
         from pipeline.tokenizer import blank_nlp
 
@@ -355,7 +380,7 @@ def main(argv=None) -> int:
         "--ner-batch-sizes",
         type=lambda v: [int(x) for x in v.split(",")],
         default=[1, 4, 32],
-        help="bare NER: nlp.pipe minibatch sizes tried (the fastest is the baseline)",
+        help="bare model and bare NER: nlp.pipe minibatch sizes tried (the fastest is the baseline)",
     )
     ap.add_argument("--profile")
     ap.add_argument("--json", required=True)

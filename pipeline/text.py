@@ -37,3 +37,25 @@ def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = text.rfind("\n", 0, start) + 1
     right = text.find("\n", end)
     return left, (len(text) if right == -1 else right)
+
+
+# doc.user_data key of a Doc's text, kept by `doc_text`
+DOC_TEXT_KEY = "minutes.text"
+
+
+def doc_text(doc) -> str:
+    """`doc.text`, built once per Doc: spaCy rebuilds it from the tokens on every access (about 1 ms for a
+    2,500-token page, and the components read it many times), while a Doc's text never changes. The kept
+    copy is trusted only while its length is the Doc's (`Span.as_doc(copy_user_data=True)` copies it)."""
+    text = doc.user_data.get(DOC_TEXT_KEY)
+    if text is None or not _same_length(doc, text):
+        text = doc.text
+        doc.user_data[DOC_TEXT_KEY] = text
+    return text
+
+
+def _same_length(doc, text: str) -> bool:
+    if not len(doc):
+        return text == ""
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws) == len(text)

@@ -21,7 +21,7 @@ from .. import _extensions  # noqa: F401  (registers Doc extensions)
 from ..facts.indicators import parse_indicator
 from ..facts.metrics import find_comparisons, metric_attributes
 from ..normalise import dates, names, numbers, orgs, roles
-from ..text import sentence_bounds
+from ..text import doc_text, sentence_bounds
 
 
 def meeting_date(doc: Doc) -> dt.date | None:
@@ -55,12 +55,12 @@ def parsed_indicators(doc: Doc, metrics: list) -> dict[tuple[int, int], tuple[in
     for ent in metrics:
         sentence = ent.sent.start
         span = parse_indicator(ent) or previous.get(sentence)
-        if span and doc.text[span[0] : span[1]].casefold() in ANAPHORIC and last and span[0] - last[1] < 400:
+        if span and doc_text(doc)[span[0] : span[1]].casefold() in ANAPHORIC and last and span[0] - last[1] < 400:
             span = last  # "In December alone the figure was 88%": the figure of the measure just named
         if span:
             out[(ent.start_char, ent.end_char)] = span
             previous[sentence] = span
-            if doc.text[span[0] : span[1]].casefold() not in ANAPHORIC:
+            if doc_text(doc)[span[0] : span[1]].casefold() not in ANAPHORIC:
                 last = span
     return out
 
@@ -76,7 +76,7 @@ class EntityNormaliser:
         self, doc: Doc, ent, reference: dt.date | None, date_spans, comparisons, parsed_indicator=None, metric_spans=()
     ) -> tuple[dict, str | None]:
         """The `doc._.metrics` dict for one METRIC entity, and its norm (the value as text, or None)."""
-        text, start, end = doc.text, ent.start_char, ent.end_char
+        text, start, end = doc_text(doc), ent.start_char, ent.end_char
         before = text[max(0, start - self.context_chars) : start]
         after = text[end : end + self.context_chars]
         parsed = numbers.parse_metric(ent.text, before, after)
@@ -110,7 +110,7 @@ class EntityNormaliser:
         return row, (f"{parsed.value:g}" if parsed else None)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         reference = meeting_date(doc)
         acronyms = orgs.find_acronym_definitions(text)
         ents = list(doc.ents)

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..rules import NOT_FIGURE_RULES, RuleError, load_rule_file, rule_label
+from ..text import doc_text
 
 DEFAULT_LABELS = ("DATE", "METRIC")
 
@@ -70,7 +71,7 @@ class NotFigures:
     def __call__(self, doc: Doc) -> Doc:
         if not doc.ents:
             return doc
-        spans = not_figure_spans(doc.text, self.rules)
+        spans = not_figure_spans(doc_text(doc), self.rules)
         if not spans:
             return doc
         kept = [

@@ -32,6 +32,7 @@ from spacy.util import filter_spans
 
 from ..facts.titles import title_forms
 from ..rules import NAME_AFFIX_RULES, RuleError, load_rule_file, rule_label
+from ..text import doc_text
 
 SPLIT_LABELS = ("PERSON", "ROLE", "ORG")
 _SPACE = " \t\u00a0"
@@ -98,12 +99,13 @@ class OfficeTitles:
         alternation = "|".join(re.escape(form) for form in self.forms)
         self.title_at_end = re.compile(rf"(?<![\w.'’-])({alternation})[{_SPACE}]+$")
         self.title_before_word = re.compile(rf"(?<![\w.'’-])({alternation})[{_SPACE}]+(\w)")
+        # the longest form the text starts with that a space and at least one more character follow
+        # (alternatives are tried in order, longest first)
+        self.title_at_start = re.compile(rf"({alternation})(?=[{_SPACE}].)", re.DOTALL)
 
     def _leading_title(self, text: str) -> str | None:
-        for form in self.forms:
-            if len(text) > len(form) + 1 and text.startswith(form) and text[len(form)] in _SPACE:
-                return form
-        return None
+        match = self.title_at_start.match(text)
+        return match.group(1) if match else None
 
     def _trim_person(self, doc: Doc, span: Span) -> Span | None:
         start, end = span.start, span.end
@@ -131,7 +133,7 @@ class OfficeTitles:
         of capitalised words and initials after the title, up to four, on the title's line."""
         tagged = {i for e in ents for i in range(e.start, e.end)}
         found = []
-        for match in self.title_before_word.finditer(doc.text):
+        for match in self.title_before_word.finditer(doc_text(doc)):
             token_start = doc.char_span(match.start(2), match.end(2), alignment_mode="expand")
             if token_start is None or token_start.start in tagged:
                 continue
@@ -165,7 +167,7 @@ class OfficeTitles:
                 cut = doc.char_span(ent.start_char, ent.start_char + dash.start(), label="PERSON")
                 ent = cut if cut is not None else ent  # "Ayşe Demir - Stoke-on-Trent City Council"
             previous = out[-1] if out else None
-            gap = doc.text[previous.end_char : ent.start_char] if previous is not None else ""
+            gap = doc_text(doc)[previous.end_char : ent.start_char] if previous is not None else ""
             if (
                 previous is not None
                 and previous.label_ == ent.label_ == "PERSON"
@@ -195,7 +197,7 @@ class OfficeTitles:
         ents += self._names_after_titles(doc, ents)
         covered = [(e.start_char, e.end_char) for e in ents]
         for person in [e for e in ents if e.label_ == "PERSON"]:
-            before = doc.text[max(0, person.start_char - 40) : person.start_char]
+            before = doc_text(doc)[max(0, person.start_char - 40) : person.start_char]
             match = self.title_at_end.search(before)
             if not match:
                 continue

@@ -39,6 +39,7 @@ from ..facts.relations import (
 )
 from ..facts.titles import title_pairs
 from ..normalise.names import canonical_person
+from ..text import doc_text
 
 WEIGHTS_FILE = "classifier.npz"
 RULE_SCORE = 0.99  # the score of a relation a layout rule decided
@@ -183,7 +184,7 @@ class RelationExtractor:
         return sorted(kept, key=lambda rel: (rel["head"], rel["tail"]))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         ents = [Ent(ent.start_char, ent.end_char, ent.label_, position) for position, ent in enumerate(doc.ents)]
         relations = self.relations_for(text, ents)
         doc._.relations = relations

@@ -31,6 +31,7 @@ from ..export.writer import DatasetWriter, rows_to_table
 from ..ingest import IngestError, SourceDocument, read_documents
 from ..ingest.given import given_dict
 from ..ingest.scan import CorpusFile
+from ..text import DOC_TEXT_KEY
 from .deadline import Deadline
 from .plan import batch_part_name, part_key
 from .settings import DEFAULT_NLP_BATCH_SIZE, ExtractSettings
@@ -151,6 +152,7 @@ def _pipe(nlp: Language, documents: list[tuple[str, SourceDocument]], batch_size
     def docs():
         for key, source in documents:
             doc = nlp.make_doc(source.text)
+            doc.user_data[DOC_TEXT_KEY] = source.text  # the text spaCy tokenized: `doc_text` need not rebuild it
             doc._.given = given_dict(source.given)
             yield doc, (key, source)
 

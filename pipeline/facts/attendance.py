@@ -224,9 +224,14 @@ def _initial_form(name: str) -> tuple[str, str] | None:
     return parts[0][0].casefold(), parts[-1].casefold()
 
 
-def _short_form_of(short: str, full: str) -> bool:
-    """'B Dawson', 'Dawson' or 'Ní Bhriain' is a short form of 'Bernard Dawson' / 'Siobhán Ní Bhriain'."""
-    parts, full_parts = short.casefold().split(), full.casefold().split()
+def _name_words(name: str) -> list[str]:
+    """The casefolded words of a name, as the short-form tests compare them."""
+    return name.casefold().split()
+
+
+def _short_form_of(parts: list[str], full_parts: list[str]) -> bool:
+    """'B Dawson', 'Dawson' or 'Ní Bhriain' is a short form of 'Bernard Dawson' / 'Siobhán Ní Bhriain'
+    (both names as `_name_words`: the comparisons are pairwise, so each name is split once)."""
     if len(parts) >= 2 and all(len(p) == 1 for p in parts[:-1]):  # initials and a surname
         return len(full_parts[0]) > 1 and full_parts[-1] == parts[-1] and full_parts[0][0] == parts[0]
     if len(full_parts) > len(parts) and (len(parts) == 1 or parts[0] in _SURNAME_PARTICLES):
@@ -237,8 +242,9 @@ def _short_form_of(short: str, full: str) -> bool:
 def _merge_initials(rows: list[Row]) -> list[Row]:
     """A short form ('B Dawson', 'Dawson', 'Ní Bhriain') joins the one fuller name it fits (within one meeting)."""
     keep: list[Row] = []
-    for r in rows:
-        fits = [f for f in rows if f is not r and _short_form_of(r.person, f.person)]
+    words = [(row, _name_words(row.person)) for row in rows]  # names do not change here, only aliases and status
+    for r, r_words in words:
+        fits = [f for f, f_words in words if f is not r and _short_form_of(r_words, f_words)]
         if len(fits) == 1:
             target = fits[0]
             target.aliases.add(r.person)
@@ -259,9 +265,9 @@ def listed_members(mentions: list[Mention], listed, canonical) -> set[tuple[int,
     return {(m.start, m.end) for m in mentions if m.label == "PERSON" and (canonical(m.text) or "").casefold() in names}
 
 
-def _given_name_of(short: str, full: str) -> bool:
-    """'Meera' is the given name of 'Meera Joshi' ("presented by Meera" after "Meera Joshi, Head of SEND")."""
-    parts, full_parts = short.casefold().split(), full.casefold().split()
+def _given_name_of(parts: list[str], full_parts: list[str]) -> bool:
+    """'Meera' is the given name of 'Meera Joshi' ("presented by Meera" after "Meera Joshi, Head of SEND");
+    both names as `_name_words`."""
     return len(parts) == 1 and len(full_parts) > 1 and full_parts[0] == parts[0] and len(parts[0]) > 1
 
 
@@ -270,12 +276,10 @@ def _full_names(rows: list[Row], names: list[str]) -> list[Row]:
     one fuller name of the document it fits ("Mr Alan Pemberton-Hughes" in the members list), though that name
     has no row."""
     distinct = {name.casefold(): name for name in names if name}
+    distinct_words = [(key, key.split()) for key in distinct]  # the keys are casefolded: their words are `_name_words`
     for row in rows:
-        fits = {
-            key
-            for key, name in distinct.items()
-            if _short_form_of(row.person, name) or _given_name_of(row.person, name)
-        }
+        words = _name_words(row.person)
+        fits = {key for key, full in distinct_words if _short_form_of(words, full) or _given_name_of(words, full)}
         if len(fits) == 1:
             row.aliases.add(row.person)
             row.person = distinct[fits.pop()]

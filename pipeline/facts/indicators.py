@@ -14,6 +14,8 @@ tokens (a parsed Doc); `minutes_normalise` uses it for figures in prose, and the
 
 from __future__ import annotations
 
+from ..text import doc_text
+
 NOUNS = {"NOUN", "PROPN"}
 KEEP_LEFT = {"compound", "amod", "nmod", "poss", "case", "npadvmod", "advmod", "hmod", "hyph", "quantmod"}
 KEEP_RIGHT = {"prep", "pobj", "acl", "amod", "compound", "pcomp", "dobj", "prt", "advmod", "agent", "npadvmod"}
@@ -148,7 +150,7 @@ def parse_indicator(ent) -> tuple[int, int] | None:
     # the clause subject whose predicate completes a share or a count of people ("81% of respondents agreed …")
     subject = root if share else (noun if noun.lower_ in PEOPLE and root.dep_ == "nummod" else None)
     tokens = _phrase(noun, blocked, subject)
-    text = doc.text
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, noun.idx) + 1
     line_end = text.find("\n", noun.idx)
     line_end = len(text) if line_end == -1 else line_end

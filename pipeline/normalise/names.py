@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["canonical_person", "person_key", "initials_key", "strip_titles"]
 
@@ -228,7 +229,12 @@ def canonical_person(text: str) -> str:
     """
     if not isinstance(text, str):
         return ""
-    s = text[:300]
+    return _canonical_person(text[:300])
+
+
+# the attendance and relation steps ask for the same few names many times a document; the function is pure
+@lru_cache(maxsize=8192)
+def _canonical_person(s: str) -> str:
     for _ in range(5):  # reach the fixed point (stripping can expose a further title or tag)
         new = _canonical_once(s)
         if new == s:

@@ -185,5 +185,8 @@ def test_benchmark_smoke(tmp_path):
     assert one["documents"] == 1 and one["peak_rss"] > 0 and "ner" in one["components"]
     assert data["sizes"]["2"]["extract"][0]["documents"] == 2  # the perturbed copy is processed, not deduplicated
     assert one["baselines"]["ner"]["cpu"] > 0 and one["baselines"]["tokenizer"]["cpu"] > 0
+    # the bare model runs the trained components and none of the extraction's rules
+    bare_pipes = one["baselines"]["model"]["pipes"]
+    assert "ner" in bare_pipes and not any(name.startswith("minutes_") for name in bare_pipes)
     two = data["workers"]["2"][0]["workers_seen"]
     assert 1 <= len(two) <= 2 and all(w["model_loads"] == 1 for w in two.values())

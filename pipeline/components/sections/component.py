@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ... import _extensions  # noqa: F401  (registers doc._.sections and doc._.meeting)
+from ...text import doc_text
 from .headings import SplitSettings
 from .meeting import (
     MeetingRule,
@@ -130,10 +131,10 @@ class SectionSplitter:
         return split_sections(text, self._rules, self.settings)
 
     def __call__(self, doc: Doc) -> Doc:
-        sections = self.split(doc.text)
+        sections = self.split(doc_text(doc))
         doc._.sections = sections
         meeting_rules = self._meeting_rules
-        meeting = extract_meeting(doc.text, sections, meeting_rules) if meeting_rules else empty_meeting()
+        meeting = extract_meeting(doc_text(doc), sections, meeting_rules) if meeting_rules else empty_meeting()
         doc._.meeting = with_given(meeting, doc._.given)
         spans = []
         for s in sections:
