@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ..export.schema import PER_FILE_TABLES
 from ..export.writer import DatasetWriter
+from .plan import corpus_marker
 
 MERGED_PART_BYTES = 32 * 2**20  # on disk, all tables together: a merged part is read back whole while merging
 
@@ -70,7 +71,7 @@ def compact(writer: DatasetWriter, part_files: int, markers: dict[str, dict] | N
             marker["part"] = merged
             writer.mark_done(key, marker)
             if markers is not None and key in markers:
-                markers[key] = marker
+                markers[key] = corpus_marker(marker, key)
         for table in PER_FILE_TABLES:
             for name in group:
                 writer.remove_part(table, name)

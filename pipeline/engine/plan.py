@@ -43,6 +43,15 @@ def marker_part(marker: dict | None, key: str) -> str | None:
     return None if marker is None else marker.get("part", key)
 
 
+def corpus_marker(marker: dict, key: str) -> dict:
+    """What the corpus tables need of a marker (its part and scopes), kept for every file through a run: the
+    whole marker would hold paths and digests per file in memory (the peak grew with the corpus)."""
+    kept = {"part": marker_part(marker, key)}
+    if "scopes" in marker:
+        kept["scopes"] = marker["scopes"]
+    return kept
+
+
 def _is_done(corpus_file: CorpusFile, marker: dict | None, model_id: str) -> bool:
     return (
         marker is not None
@@ -81,7 +90,7 @@ def plan_work(
         key = part_key(first)
         marker = writer.read_marker(key)
         if markers is not None and marker is not None:
-            markers[key] = marker
+            markers[key] = corpus_marker(marker, key)
         if not _is_done(first, marker, model_id):
             todo.append(first)
         elif parts is not None:

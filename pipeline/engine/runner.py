@@ -39,7 +39,7 @@ from ..ingest.scan import CorpusFile, scan_selected
 from ..ingest.select import MINUTE_SUFFIXES, FileSelection
 from .compact import compact
 from .interrupt import InterruptWatch
-from .plan import count_done, marker_part, part_key, plan_work, sweep
+from .plan import corpus_marker, count_done, marker_part, part_key, plan_work, sweep
 from .run_state import read_run_state, record_run
 from .settings import ExtractSettings
 from .summary import RunSummary
@@ -239,7 +239,7 @@ def run_extract(
                 part = marker_part(marker, key)
                 if part is not None:
                     current[key] = part
-                    markers[key] = marker
+                    markers[key] = corpus_marker(marker, key)
                     touched.update(marker.get("scopes", ()))
             summary.sweep = sweep(writer, live, current)
             summary.stale_removed = summary.sweep.stale
