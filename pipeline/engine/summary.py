@@ -21,7 +21,19 @@ from .plan import SweepStats
 from .worker import BatchReport
 
 FAILED_SHOWN = 5  # failed files named in the summary; the rest are in the errors table
-TOTALS_SHOWN = ("documents", "sections", "entities", "relations", "metrics", "attendance", "people", "errors")
+TOTALS_SHOWN = (
+    "documents",
+    "sections",
+    "entities",
+    "relations",
+    "metrics",
+    "attendance",
+    "decisions",
+    "votes",
+    "interests",
+    "people",
+    "errors",
+)
 
 
 @dataclass
