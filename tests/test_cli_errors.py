@@ -174,6 +174,9 @@ def test_ctrl_c_stops_cleanly_and_the_output_says_the_run_did_not_complete(tmp_p
         stderr=subprocess.PIPE,
         text=True,
         env=environment(),
+        # as a terminal's foreground job: a test run started with `&` or nohup passes SIGINT on ignored, and an
+        # ignored SIGINT stays ignored (Python then installs no handler)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     done = out / "_state" / "done"
     deadline = time.monotonic() + 120

@@ -10,6 +10,15 @@ import pytest
 from pipeline.engine.interrupt import InterruptWatch
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_raises():
+    """Python's own SIGINT handler, as in a foreground run (a test run started with `&` or nohup inherits
+    SIGINT ignored, and the watch then rightly leaves it so)."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, old)
+
+
 class SignalsItselfWhenCollected:
     """Its finaliser sends SIGINT and runs Python code until the handler has run inside it."""
 
@@ -18,8 +27,9 @@ class SignalsItselfWhenCollected:
 
     def __del__(self):
         os.kill(os.getpid(), signal.SIGINT)
-        while not self.watch.requested:  # the handler runs at a bytecode boundary here, in the finaliser
-            pass
+        for _ in range(50_000_000):  # the handler runs at a bytecode boundary here, in the finaliser
+            if self.watch.requested:
+                break
 
 
 def test_a_ctrl_c_raised_inside_a_finaliser_is_raised_again_at_the_next_check(monkeypatch):
@@ -31,7 +41,7 @@ def test_a_ctrl_c_raised_inside_a_finaliser_is_raised_again_at_the_next_check(mo
         assert watch.requested and swallowed == [KeyboardInterrupt]
         with pytest.raises(KeyboardInterrupt):
             watch.check()
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored (the fixture's)
 
 
 def test_ctrl_c_still_raises_at_once_and_nothing_is_requested_without_it():
