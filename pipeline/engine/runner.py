@@ -15,10 +15,9 @@ Memory does not grow with the corpus:
   does not grow with every new name and number it sees.
 Each batch writes one part per table (`engine.batch.write_stage`), so the number of files grows with
 batches, not documents. After the batches, `engine.plan.sweep` rewrites only the parts that still hold
-rows of changed, renamed or removed files (see plan.py), and `engine.compact` merges parts that incremental
-runs left small. The corpus-wide tables (people, role_history,
-attendance.person_id) are then updated in the parent, only for the merge scopes the run touched
-(pipeline/corpus_tables.py).
+rows of changed, renamed or removed files (see plan.py), and `engine.compact` merges small parts up to
+`--part-files`. The corpus-wide tables (people, role_history, person_id) are then updated in the parent, only
+for the merge scopes the run touched (pipeline/corpus_tables.py).
 """
 
 from __future__ import annotations
@@ -230,17 +229,7 @@ def run_extract(
             t_stale = time.perf_counter()
             summary.stage_seconds["batches"] = t_stale - t_batches
 
-            # the scopes whose people may change: of the files redone (before and after) and of files gone
-            touched = {scope for key in set(map(part_key, todo)) for scope in markers.get(key, {}).get("scopes", ())}
-            gone = writer.done_keys() - live
-            touched.update(scope for key in gone for scope in (writer.read_marker(key) or {}).get("scopes", ()))
-            for key in set(map(part_key, todo)):
-                marker = writer.read_marker(key)
-                part = marker_part(marker, key)
-                if part is not None:
-                    current[key] = part
-                    markers[key] = corpus_marker(marker, key)
-                    touched.update(marker.get("scopes", ()))
+            touched = note_finished(writer, todo, live, current, markers)
             summary.sweep = sweep(writer, live, current)
             summary.stale_removed = summary.sweep.stale
             summary.compact = compact(writer, settings.part_files, markers)
@@ -268,6 +257,25 @@ def run_extract(
     summary.stage_seconds["corpus_tables"] = t_end - t_corpus
     summary.seconds = t_end - started
     return summary
+
+
+def note_finished(
+    writer: DatasetWriter, todo: list[CorpusFile], live: set[str], current: dict[str, str], markers: dict[str, dict]
+) -> set[str]:
+    """After the batches: record the part of each redone file (`current`, `markers`) and return the merge scopes
+    whose people may change: of the files redone, before (their old markers) and after, and of files gone."""
+    redone = set(map(part_key, todo))
+    touched = {scope for key in redone for scope in markers.get(key, {}).get("scopes", ())}
+    gone = writer.done_keys() - live
+    touched.update(scope for key in gone for scope in (writer.read_marker(key) or {}).get("scopes", ()))
+    for key in redone:
+        marker = writer.read_marker(key)
+        part = marker_part(marker, key)
+        if part is not None:
+            current[key] = part
+            markers[key] = corpus_marker(marker, key)
+            touched.update(marker.get("scopes", ()))
+    return touched
 
 
 def run_batches_inline(
