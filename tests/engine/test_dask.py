@@ -37,7 +37,12 @@ def test_local_cluster_equals_local_run(tmp_path):
 
     # `--engine dask`: a LocalCluster of 2 worker processes (processes=True, one thread each), 10 tasks
     summary = run_extract(
-        corpus, tmp_path / "dask", model, engine="dask", workers=2, settings=ExtractSettings(batch_files=1)
+        corpus,
+        tmp_path / "dask",
+        model,
+        engine="dask",
+        workers=2,
+        settings=ExtractSettings(batch_files=1, part_files=1),
     )
 
     assert summary.engine == "dask" and summary.files_processed == local.files_processed == 10
