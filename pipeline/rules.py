@@ -567,7 +567,9 @@ ATTENDANCE_CUE_RULES = RuleSchema(
     pattern_flags=re.IGNORECASE,
 )
 
+# the vocabulary of the decisions, votes and interests tables, shared with the gold checker (training/markup.py)
 DECISION_OUTCOMES = ("approved", "noted", "deferred", "refused", "amended")
+DECISION_CARRIED = ("unanimous", "vote")
 VOTES = ("for", "against", "abstain", "did_not_vote")
 INTEREST_KINDS = (
     "disclosable_pecuniary",
@@ -582,7 +584,7 @@ INTEREST_KINDS = (
 DECISION_CUE_KINDS = {
     # kind: the values its rules may give (None: no value)
     "outcome": DECISION_OUTCOMES,
-    "carried": ("unanimous", "vote"),
+    "carried": DECISION_CARRIED,
     "vote_label": VOTES,
     "person_vote": VOTES,
     "tally": (),

@@ -14,26 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..export.schema import TABLES
+from ..export.schema import PER_FILE_TABLES, TABLES
 from .batch import BatchStats
 from .compact import CompactStats
 from .plan import SweepStats
 from .worker import BatchReport
 
 FAILED_SHOWN = 5  # failed files named in the summary; the rest are in the errors table
-TOTALS_SHOWN = (
-    "documents",
-    "sections",
-    "entities",
-    "relations",
-    "metrics",
-    "attendance",
-    "decisions",
-    "votes",
-    "interests",
-    "people",
-    "errors",
-)
+# every per-file table, then the people, errors last (what a reader looks at first to last)
+TOTALS_SHOWN = (*(table for table in PER_FILE_TABLES if table != "errors"), "people", "errors")
 
 
 @dataclass

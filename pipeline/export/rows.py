@@ -197,7 +197,7 @@ def doc_rows(src, doc: Doc, pipeline_version: str, model_version: str) -> dict[s
             }
         )
 
-    out.update(decision_rows(doc_id, text, sections, people_of_doc(doc, entity_ids), index.find))
+    out.update(decision_rows(doc_id, text, sections, people_of_doc(doc, entity_ids, norms), index.find))
     return out
 
 

@@ -127,10 +127,14 @@ class Person:
     entity_id: str | None
 
 
-def people_of_doc(doc, entity_ids: dict[tuple[int, int], str] | None = None) -> list[Person]:
-    """The Doc's PERSON mentions, named by their canonical form (`doc._.norms`) where the normaliser gave one,
-    and a surname alone ('Councillor Ashworth') by the one full name in the document it can be."""
-    norms = {(n["start_char"], n["end_char"]): n.get("norm") for n in (getattr(doc._, "norms", None) or [])}
+def people_of_doc(
+    doc, entity_ids: dict[tuple[int, int], str] | None = None, norms: dict[tuple[int, int], str] | None = None
+) -> list[Person]:
+    """The Doc's PERSON mentions, named by their canonical form (`doc._.norms`, or `norms` by offsets when the
+    caller has them) where the normaliser gave one, and a surname alone ('Councillor Ashworth') by the one full
+    name in the document it can be."""
+    if norms is None:
+        norms = {(n["start_char"], n["end_char"]): n.get("norm") for n in (getattr(doc._, "norms", None) or [])}
     people = [
         Person(ent.start_char, ent.end_char, norms.get(key) or ent.text, (entity_ids or {}).get(key))
         for ent in doc.ents

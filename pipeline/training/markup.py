@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import ANNOTATIONS, REPO
+from ..rules import DECISION_CARRIED, DECISION_OUTCOMES, INTEREST_KINDS  # stdlib only, as this module
+from ..rules import VOTES as VOTE_CHOICES
 
 ENTITY_LABELS = ("PERSON", "ROLE", "ORG", "DATE", "METRIC")
 RELATION_LABELS = {
@@ -54,19 +56,6 @@ DEV_FRACTION = 0.1  # next slice: dev, used only to pick the best checkpoint whi
 SPLITS_FILE = ANNOTATIONS / "splits.json"  # the recorded split of every written document
 
 # issue 17: decisions, recorded votes, declarations of interest (GUIDELINES.md, "Decisions, votes and interests")
-DECISION_OUTCOMES = ("approved", "noted", "deferred", "refused", "amended")
-DECISION_CARRIED = ("unanimous", "vote")
-VOTE_CHOICES = ("for", "against", "abstain", "did_not_vote")
-INTEREST_KINDS = (
-    "disclosable_pecuniary",
-    "pecuniary",
-    "non_pecuniary",
-    "other_registrable",
-    "non_registrable",
-    "personal",
-    "prejudicial",
-    "unspecified",
-)
 YES_NO = ("yes", "no")
 DECISIONS_ANNOTATED = "annotated"  # @meta decisions=annotated: the file's decisions, votes and interests are complete
 ITEM_RE = re.compile(r"^[0-9A-Za-z]+(?:[./-][0-9A-Za-z]+)*$")  # 4 | 45/19 | 7a | 4.1 (as printed, no "Item", no dot)
@@ -269,6 +258,15 @@ def find_exact(text: str, needle: str, nth: str | None, where: str, what: str = 
         if k > len(hits):
             raise MarkupError(f"{where}: nth={k} but {what} {needle[:60]!r} occurs {len(hits)} time(s)")
     return hits[k - 1], hits[k - 1] + len(needle)
+
+
+def _once(name: str, rows: list[dict], key, message) -> None:
+    """MarkupError at the second row with the same key(row); message(row, first line) says what repeats."""
+    first: dict[tuple, int] = {}
+    for row in rows:
+        if key(row) in first:
+            raise MarkupError(f"{name}:{row['line']}: {message(row, first[key(row)])}")
+        first[key(row)] = row["line"]
 
 
 def check_tallies(votes: list[dict], tallies: list[dict], name: str) -> None:
@@ -495,41 +493,37 @@ def parse_ann(source: str, name: str, repo_root: Path | None = None, splits: dic
         if row["person"] in seen_people:
             raise MarkupError(f"{name}: person {row['person']!r} has two @att lines (one status per person)")
         seen_people.add(row["person"])
-    seen_decisions: dict[tuple[int, int], int] = {}
-    for row in decisions:
-        if (row["start"], row["end"]) in seen_decisions:
-            raise MarkupError(
-                f"{name}:{row['line']}: the same text as the @decision on line "
-                f"{seen_decisions[row['start'], row['end']]} (give nth= for another occurrence)"
-            )
-        seen_decisions[row["start"], row["end"]] = row["line"]
-    seen_votes: dict[tuple, int] = {}
-    for row in votes:
-        key = (row["person"], row["item"], row["motion"])
-        if key in seen_votes:
-            raise MarkupError(
-                f"{name}:{row['line']}: {row['person']!r} already has a @vote on item {row['item']} "
-                f"(line {seen_votes[key]}; a second vote on the item needs motion=)"
-            )
-        seen_votes[key] = row["line"]
-    seen_tallies: dict[tuple, int] = {}
-    for row in tallies:
-        key = (row["item"], row["motion"])
-        if key in seen_tallies:
-            raise MarkupError(
-                f"{name}:{row['line']}: a second @tally for item {row['item']} (line {seen_tallies[key]}; "
-                "a second vote on the item needs motion=)"
-            )
-        seen_tallies[key] = row["line"]
-    seen_interests: dict[tuple, int] = {}
-    for row in interests:
-        key = (row["person"], row["item"], row["kind"])
-        if key in seen_interests:
-            raise MarkupError(
-                f"{name}:{row['line']}: {row['person']!r} already declared a {row['kind']} interest in item "
-                f"{row['item']} (line {seen_interests[key]})"
-            )
-        seen_interests[key] = row["line"]
+    _once(
+        name,
+        decisions,
+        lambda row: (row["start"], row["end"]),
+        lambda row, first: f"the same text as the @decision on line {first} (give nth= for another occurrence)",
+    )
+    _once(
+        name,
+        votes,
+        lambda row: (row["person"], row["item"], row["motion"]),
+        lambda row, first: (
+            f"{row['person']!r} already has a @vote on item {row['item']} "
+            f"(line {first}; a second vote on the item needs motion=)"
+        ),
+    )
+    _once(
+        name,
+        tallies,
+        lambda row: (row["item"], row["motion"]),
+        lambda row, first: (
+            f"a second @tally for item {row['item']} (line {first}; a second vote on the item needs motion=)"
+        ),
+    )
+    _once(
+        name,
+        interests,
+        lambda row: (row["person"], row["item"], row["kind"]),
+        lambda row, first: (
+            f"{row['person']!r} already declared a {row['kind']} interest in item {row['item']} (line {first})"
+        ),
+    )
     check_tallies(votes, tallies, name)
     annotated = meta.get("decisions")
     if annotated is not None and annotated != DECISIONS_ANNOTATED:
