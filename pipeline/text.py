@@ -39,6 +39,22 @@ def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (len(text) if right == -1 else right)
 
 
+# a list marker or item number before the first tab of a line ("·\t", "a)\t", "4.3\t", "(ii)\t") opens no cell
+LINE_MARKER = re.compile(r"[\s·•\-*\u2022\u00b7]*(?:\(?[ivx]+[.)]|\(?[a-z][.)]|\(?\d+(?:\.\d+)*[.)]?)?[\s.]*")
+CELL_BREAKS = "|\t"
+
+
+def cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the table cell holding [start, end): its line cut at `|` and tabs. A tab after a list
+    marker only indents the line, and a line without separators is one cell."""
+    line_start, line_end = line_bounds(text, start, end)
+    left = max(text.rfind(mark, line_start, start) for mark in CELL_BREAKS) + 1
+    if left and LINE_MARKER.fullmatch(text, line_start, left - 1):
+        left = 0
+    rights = [i for i in (text.find(mark, end, line_end) for mark in CELL_BREAKS) if i != -1]
+    return max(left, line_start), min(rights, default=line_end)
+
+
 # doc.user_data key of a Doc's text, kept by `doc_text`
 DOC_TEXT_KEY = "minutes.text"
 

@@ -21,7 +21,7 @@ from .. import _extensions  # noqa: F401  (registers Doc extensions)
 from ..facts.indicators import parse_indicator
 from ..facts.metrics import find_comparisons, metric_attributes
 from ..normalise import dates, names, numbers, orgs, roles
-from ..text import doc_text, sentence_bounds
+from ..text import cell_bounds, doc_text, sentence_bounds
 
 
 def meeting_date(doc: Doc) -> dt.date | None:
@@ -50,12 +50,20 @@ def parsed_indicators(doc: Doc, metrics: list) -> dict[tuple[int, int], tuple[in
     if not doc.has_annotation("DEP"):
         return {}
     out: dict[tuple[int, int], tuple[int, int]] = {}
-    previous: dict[int, tuple[int, int]] = {}  # sentence start -> the last indicator found in it
+    text = doc_text(doc)
+    # (sentence start, cell) -> the last indicator found there: a parsed sentence may run over several lines
+    previous: dict[tuple[int, tuple[int, int]], tuple[int, int]] = {}
     last: tuple[int, int] | None = None  # the last indicator that names a measure
     for ent in metrics:
-        sentence = ent.sent.start
+        sentence = (ent.sent.start, cell_bounds(text, ent.start_char, ent.end_char))
         span = parse_indicator(ent) or previous.get(sentence)
-        if span and doc_text(doc)[span[0] : span[1]].casefold() in ANAPHORIC and last and span[0] - last[1] < 400:
+        if (
+            span
+            and text[span[0] : span[1]].casefold() in ANAPHORIC
+            and last
+            and span[0] - last[1] < 400
+            and "\n\n" not in text[last[1] : span[0]]
+        ):
             span = last  # "In December alone the figure was 88%": the figure of the measure just named
         if span:
             out[(ent.start_char, ent.end_char)] = span
@@ -91,7 +99,7 @@ class EntityNormaliser:
             parsed_indicator,
             metric_spans,
         )
-        period = dates.normalise_date(attributes.period_text, reference) if attributes.period_text else None
+        period = dates.normalise_period(attributes.period_text, reference) if attributes.period_text else None
         if period is None and reference is not None:
             period = reference.isoformat()
         row = {

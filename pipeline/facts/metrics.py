@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import line_bounds
+from ..text import cell_bounds, line_bounds
 
 _BULLET = re.compile(r"[\s·•\-\*\u2022\u00b7\t]*(?:\(?[ivx]+\)|\(?\d+\)|[a-z]\))?\s*")
 _SEP_END = re.compile(r"\s*(?:[–—:=]|-(?=\s)|\(|,)\s*$")
@@ -193,17 +193,20 @@ def _is_label(prefix: str) -> bool:
 
 
 def is_prose(text: str, start: int, end: int) -> bool:
-    """The figure sits in running text, not on a label line ("Re-referral rate – 21%") or in a table row."""
-    line_start, line_end = line_bounds(text, start, end)
-    line = text[line_start:line_end]
-    if "|" in line or "\t" in line:
-        return False
-    prefix_start = _BULLET.match(text, line_start, start).end() if start > line_start else start
+    """The figure sits in running text, not on a label line ("Re-referral rate – 21%") or in a short table cell;
+    a long cell of a table row ("| 26. | Highways Update | The Board received …") is running text."""
+    cell_start, cell_end = cell_bounds(text, start, end)
+    prefix_start = _BULLET.match(text, cell_start, start).end() if start > cell_start else start
     prefix = text[prefix_start:start]
-    return not (_SEP_END.search(prefix) and _is_label(prefix)) and len(line.split()) > 4
+    label = _is_label(prefix) and (_SEP_END.search(prefix) or not re.search(r"\d", prefix))
+    return not label and len(text[cell_start:cell_end].split()) > 4
 
 
-def find_indicator(text: str, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int] | None:
+def find_indicator(
+    text: str, start: int, end: int, sentence: tuple[int, int], headings: bool = True
+) -> tuple[int, int] | None:
+    """What the figure at [start, end) measures by the layout; `headings=False` for a figure in running text,
+    whose measure is never a heading line above it."""
     line_start, line_end = line_bounds(text, start, end)
     # 1. the counted noun after the figure: "152 cases", "90% of primary schools", "£1.2m overspend"
     noun_phrase = _following_noun_phrase(text, end, line_end)
@@ -228,7 +231,7 @@ def find_indicator(text: str, start: int, end: int, sentence: tuple[int, int]) -
     if best:
         return _clean_label(text, *best)
     # 4. a short heading line just above a bare figure
-    prev_end = line_start - 1
+    prev_end = line_start - 1 if headings else 0
     while prev_end > 0:
         previous_start = text.rfind("\n", 0, prev_end) + 1
         line = text[previous_start:prev_end]
@@ -277,9 +280,12 @@ def find_period(
     figure's own date ("By the end of December 2019 … 318 families, up from 264 in June 2019": December for
     318); then a date that governs the section ("As at 31 March", a heading "position at end of December").
     """
+    # the figure a change starts from ("reduced from 1296 since September 2019") is the one at that date
+    baseline = re.search(r"\bfrom\s+(?:around\s+|about\s+)?$", text[max(0, start - 20) : start], re.I)
+    with_cue = (lambda _text, s, e: _text[s:e]) if baseline else _with_range_cue
     mine = own_date(text, (start, end), dates)
     if mine:
-        return text[mine[0] : mine[1]]
+        return with_cue(text, *mine)
     others = {own_date(text, other, dates) for other in metrics if other != (start, end)} - {None}
     sentence_start, sentence_end = sentence
     line_start, line_end = line_bounds(text, start, end)
@@ -293,8 +299,7 @@ def find_period(
             cue = _PERIOD_CUE.search(text[max(lo, date[0] - 12) : date[0]])
             return (0 if cue else 1, abs(date[0] - start))
 
-        date_start, date_end = min(near, key=rank)
-        return text[date_start:date_end]
+        return with_cue(text, *min(near, key=rank))
     # a governing "As at <DATE>" earlier in the section, or a heading "position at end of <DATE>"
     section_start = section[0] if section else max(0, start - 3000)
     above = line_start
@@ -311,6 +316,16 @@ def find_period(
     if governing:
         return text[governing[0] : governing[1]]
     return None
+
+
+_RANGE_CUE = re.compile(r"\b(since|between)\s+$", re.I)
+
+
+def _with_range_cue(text: str, date_start: int, date_end: int) -> str:
+    """The DATE's text with a "since" or "between" before it: they make a range of it ("since January 2024"
+    runs to the meeting; "between April and September 2024")."""
+    cue = _RANGE_CUE.search(text, max(0, date_start - 9), date_start)
+    return text[cue.start() if cue else date_start : date_end]
 
 
 def find_comparisons(text: str, metrics: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
@@ -351,10 +366,13 @@ def metric_attributes(
     for a figure in prose, and the layout rules decide on list lines and table rows.
     """
     indicator_span = None
-    if parsed_indicator and is_prose(text, metric[0], metric[1]):
+    prose = is_prose(text, metric[0], metric[1])
+    if parsed_indicator and prose:
         indicator_span = parsed_indicator
     if indicator_span is None:
-        indicator_span = find_indicator(text, metric[0], metric[1], sentence)
+        # a heading names the figure that opens the line under it, never one inside running text
+        opens_line = not text[line_bounds(text, *metric)[0] : metric[0]].strip(" \t·•-*")
+        indicator_span = find_indicator(text, metric[0], metric[1], sentence, headings=not prose or opens_line)
     period = find_period(text, metric[0], metric[1], sentence, dates, section, metrics)
     return MetricAttributes(
         indicator=text[indicator_span[0] : indicator_span[1]] if indicator_span else None,

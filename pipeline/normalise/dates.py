@@ -46,7 +46,7 @@ from .periods import (
     year_period,
 )
 
-__all__ = ["normalise_date", "normalise_day", "normalise_time", "period_bounds", "PERIOD_RE", "MIN_YEAR", "MAX_YEAR"]
+__all__ = ["normalise_date", "normalise_period", "normalise_day", "normalise_time", "period_bounds", "PERIOD_RE", "MIN_YEAR", "MAX_YEAR"]
 
 # --------------------------------------------------------------------------------------------
 # Cleaning
@@ -106,6 +106,8 @@ _NUMERIC_MY_RE = re.compile(r"^(\d{1,2})\s*/\s*(\d{4})$")
 _YEAR_RE = re.compile(r"^(\d{4})$")
 _MONTH_ABBR_YY_RE = re.compile(r"^([a-z]{3,9})\.?\s*(?:-|'|\s')\s*(\d{2})$", re.I)
 _RANGE_SPLIT_RE = re.compile(r"\s*\.\.\s*|\s+(?:to|until|till|through|-)\s+", re.I)
+_BETWEEN_RE = re.compile(r"^between\s+(.+?)\s+and\s+(.+)$", re.I)
+_YEAR_IN_RE = re.compile(r"\b(?:19|20)\d{2}\b|'\d{2}\b")
 # dateutil only sees text that names a month: all-numeric forms are the regexes' job ("2019.10",
 # "10 2019" are left undecided), and "10 of 2019" must not become October.
 _MONTH_NAME_RE = re.compile(
@@ -187,6 +189,11 @@ def _nearest_year(month: int, day: int | None, weekday: int | None, ref: _dt.dat
     """
     if policy == "ref":
         return ref.year
+    if policy == "past":  # what a figure reports has happened: the latest occurrence up to the meeting
+        for year in (ref.year, ref.year - 1):
+            d = min(day if day is not None else 1, calendar.monthrange(year, month)[1])
+            if year_ok(year) and _dt.date(year, month, d) <= ref:
+                return year
     candidates = []
     for year in (ref.year - 1, ref.year, ref.year + 1):
         if not year_ok(year):
@@ -292,12 +299,21 @@ def _parse_single(s: str, ref: _dt.date | None, policy: str) -> Period | None:
     if m and m[1].lower() in _MONTHS:  # "Oct-19", "Oct '19" (spreadsheet style): October 2019
         return month_period(2000 + int(m[2]), _MONTHS[m[1].lower()])
 
-    # Ranges: "March 2012 to September 2013", "2019-04-01..2019-06-30".
-    parts = _RANGE_SPLIT_RE.split(s)
+    # Ranges: "March 2012 to September 2013", "2019-04-01..2019-06-30", "between April and September 2024".
+    between = _BETWEEN_RE.match(s)
+    parts = [between[1], between[2]] if between else _RANGE_SPLIT_RE.split(s)
     if len(parts) == 2:
-        left = _parse_single(_clean(parts[0]), ref, policy)
         right = _parse_single(_clean(parts[1]), ref, policy)
-        if left is None or right is None:
+        if right is None:
+            return None
+        left_text = _clean(parts[0])
+        if not _YEAR_IN_RE.search(left_text):  # "April to September 2024": the year is the right side's
+            left = _parse_single(left_text, right.end, "ref")
+            if left is not None and left.start > right.end:
+                left = _parse_single(left_text, right.end.replace(year=right.end.year - 1, day=1), "ref")
+        else:
+            left = _parse_single(left_text, ref, policy)
+        if left is None:
             return None
         return join_periods(left, right)
     if len(parts) > 2:
@@ -364,6 +380,29 @@ def normalise_date(
     """
     p = _normalise(text, ref_date, infer_year)
     return p.text if p else None
+
+
+_SINCE_RE = re.compile(r"^\s*since\s+", re.I)
+
+
+def normalise_period(text: str, meeting: _dt.date | None = None) -> str | None:
+    """The period a figure reports, from the DATE text governing it: like :func:`normalise_date`, but a
+    date without a year is the latest one up to the meeting (a figure reports what has happened), and
+    "since January 2024" runs from January 2024 to the meeting date.
+
+    >>> normalise_period("since January 2024", _dt.date(2024, 7, 8))
+    '2024-01..2024-07-08'
+    >>> normalise_period("January", _dt.date(2015, 11, 10))
+    '2015-01'
+    """
+    since = _SINCE_RE.match(text or "")
+    period = _normalise(text[since.end() :] if since else text, meeting, "past")
+    if period is None:
+        return None
+    if since and meeting is not None:
+        joined = join_periods(period, day_period(meeting.year, meeting.month, meeting.day))
+        return joined.text if joined else period.text
+    return period.text
 
 
 # --------------------------------------------------------------------------------------------
