@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from .. import _extensions  # noqa: F401  (registers Doc extensions)
 from ..facts.indicators import parse_indicator
-from ..facts.metrics import find_comparisons, metric_attributes
+from ..facts.metrics import find_comparisons, metric_attributes, share_indicators
 from ..normalise import dates, names, numbers, orgs, roles
 from ..text import cell_bounds, doc_text, sentence_bounds
 
@@ -41,8 +41,11 @@ def top_section_bounds(doc: Doc, offset: int) -> tuple[int, int] | None:
     return None
 
 
-# nouns that point back to the measure named before them rather than name one
-ANAPHORIC = frozenset({"figure", "figures", "rate", "number", "performance", "level", "total", "result", "score"})
+def stated_before(text: str, date_spans: list[tuple[int, int]], position: int) -> dt.date | None:
+    """The latest day that a DATE stating its year before `position` reaches (the report's period, not an
+    earlier year it is compared with)."""
+    ends = [dates.period_bounds(text[s:e]) for s, e in date_spans if e <= position]
+    return max((bounds[1] for bounds in ends if bounds), default=None)
 
 
 def parsed_indicators(doc: Doc, metrics: list) -> dict[tuple[int, int], tuple[int, int]]:
@@ -53,23 +56,12 @@ def parsed_indicators(doc: Doc, metrics: list) -> dict[tuple[int, int], tuple[in
     text = doc_text(doc)
     # (sentence start, cell) -> the last indicator found there: a parsed sentence may run over several lines
     previous: dict[tuple[int, tuple[int, int]], tuple[int, int]] = {}
-    last: tuple[int, int] | None = None  # the last indicator that names a measure
     for ent in metrics:
         sentence = (ent.sent.start, cell_bounds(text, ent.start_char, ent.end_char))
         span = parse_indicator(ent) or previous.get(sentence)
-        if (
-            span
-            and text[span[0] : span[1]].casefold() in ANAPHORIC
-            and last
-            and span[0] - last[1] < 400
-            and "\n\n" not in text[last[1] : span[0]]
-        ):
-            span = last  # "In December alone the figure was 88%": the figure of the measure just named
         if span:
             out[(ent.start_char, ent.end_char)] = span
             previous[sentence] = span
-            if doc_text(doc)[span[0] : span[1]].casefold() not in ANAPHORIC:
-                last = span
     return out
 
 
@@ -99,7 +91,9 @@ class EntityNormaliser:
             parsed_indicator,
             metric_spans,
         )
-        period = dates.normalise_period(attributes.period_text, reference) if attributes.period_text else None
+        # without a meeting date, the latest date stated before the figure places a month without a year
+        year_reference = reference or stated_before(text, date_spans, start)
+        period = dates.normalise_period(attributes.period_text, year_reference) if attributes.period_text else None
         if period is None and reference is not None:
             period = reference.isoformat()
         row = {
@@ -152,7 +146,7 @@ class EntityNormaliser:
                     metrics.append(row)
             norms.append({"start_char": ent.start_char, "end_char": ent.end_char, "label": label, "norm": norm})
         doc._.norms = norms
-        doc._.metrics = metrics
+        doc._.metrics = share_indicators(text, metrics, comparisons)
         return doc
 
 

@@ -42,6 +42,19 @@ REPORTING_VERBS = {
     "achieve",
     "report",
     "record",
+    "narrow",
+    "widen",
+    "average",
+    "cost",
+    "amount",
+    "account",
+    "represent",
+    "exceed",
+    "double",
+    "halve",
+    "peak",
+    "hit",
+    "equal",
 }
 # "an increase of 1.99% in the fire element", "a council tax increase of 2.99 per cent": the change is of the thing
 CHANGE_NOUNS = {
@@ -194,7 +207,9 @@ def parse_indicator(ent) -> tuple[int, int] | None:
         complement = next(
             (t for t in verb.rights if t.dep_ in ("dobj", "prep", "acomp", "attr", "oprd", "xcomp", "ccomp")), None
         )
-        if complement is not None and not any(t.ent_type_ in ("DATE", "METRIC") or t.i in blocked for t in complement.subtree):
+        if complement is not None and not any(
+            t.ent_type_ in ("DATE", "METRIC") or t.i in blocked for t in complement.subtree
+        ):
             tokens += list(complement.subtree)
         if verb.lemma_ != "be" or complement is not None:
             return _within_cell(ent, verb, sorted(tokens, key=lambda t: t.i)[:MAX_TOKENS])

@@ -97,7 +97,9 @@ _CLAUSE = re.compile(
 # a unit after the number ("29 days", "12 weeks") says how it is counted, not what is measured
 _UNIT_WORDS = frozenset(
     "day days week weeks month months year years hour hours minute minutes working days per cent percent".split()
+    + "points percentage points nights miles km tonnes population".split()
 )
+_PRONOUNS = frozenset("them whom these those which it they this".split())  # "612 of them": no measure named
 _PERIOD_CUE = re.compile(r"\b(as\s+at|as\s+of|at|in|for|during|by|since|until|to|from)\s*$", re.I)
 _GOVERNING = re.compile(r"^\s*(?:as\s+at|as\s+of|at)\s+$", re.I)
 _WORD = re.compile(r"[\w'’\-/&]+|[^\w\s]")
@@ -179,11 +181,18 @@ def _clean_label(text: str, s: int, e: int) -> tuple[int, int]:
     return _trim(text, s, e)
 
 
+_ADVERBIAL_OPENINGS = frozenset(
+    "as at in by during since for on from between over across after before until of overall".split()
+)
+
+
 def _is_label(prefix: str) -> bool:
     """A list label before a figure ('Re-referral rate', 'Visits in Timescale –'), not running prose."""
     words = prefix.split()
     if not words or re.search(r"[.!?]\s", prefix):
         return False
+    if prefix.rstrip().endswith(",") and words[0].casefold() in _ADVERBIAL_OPENINGS:
+        return False  # "As at 30 June 2020, 92.4% of …", "In 2023, 41 …": a sentence opening, not a label
     if _SEP_END.search(prefix):
         return len(words) <= 12
     lowered = {w.lower() for w in words}
@@ -202,6 +211,51 @@ def is_prose(text: str, start: int, end: int) -> bool:
     return not label and len(text[cell_start:cell_end].split()) > 4
 
 
+_SEPARATOR_ROW = re.compile(r"^[\s|:\-–—+]*$")
+
+
+def _row_cells(text: str, line_start: int, line_end: int) -> list[tuple[int, int]] | None:
+    """The cells of a table row, `| a | b |` or tab-separated (two separators at least), trimmed; None for a
+    line that is no table row."""
+    line = text[line_start:line_end]
+    mark = "|" if line.count("|") >= 2 else "\t" if line.strip().count("\t") >= 2 else None
+    if mark is None:
+        return None
+    cells, position = [], line_start
+    for piece in line.split(mark):
+        s, e = _trim(text, position, position + len(piece))
+        cells.append((s, e))
+        position += len(piece) + 1
+    if mark == "|":  # "| a | b |": the empty edges are not cells
+        cells = cells[1:] if not line[: line.find("|")].strip() else cells
+        cells = cells[:-1] if not line[line.rfind("|") + 1 :].strip() else cells
+    return cells
+
+
+def table_position(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None] | None:
+    """For a figure in a table cell: (the row's label cell, the column's header cell), either None when the
+    table has none; None when the figure is in no table row or its cell is running text."""
+    line_start, line_end = line_bounds(text, start, end)
+    cells = _row_cells(text, line_start, line_end)
+    if not cells:
+        return None
+    column = next((i for i, (s, e) in enumerate(cells) if s <= start and end <= e), None)
+    if column is None or len(text[cells[column][0] : cells[column][1]].split()) > 6:
+        return None
+    label = cells[0] if column > 0 and re.search(r"[^\W\d_]{2}", text[cells[0][0] : cells[0][1]]) else None
+    header = None
+    above_end = line_start - 1
+    while above_end > 0:  # the first row of the table block is its header
+        above_start = text.rfind("\n", 0, above_end) + 1
+        row = _row_cells(text, above_start, above_end)
+        if row is None:
+            break
+        if not _SEPARATOR_ROW.match(text[above_start:above_end]) and len(row) == len(cells):
+            header = row[column]
+        above_end = above_start - 1
+    return label, header
+
+
 def find_indicator(
     text: str, start: int, end: int, sentence: tuple[int, int], headings: bool = True
 ) -> tuple[int, int] | None:
@@ -210,7 +264,8 @@ def find_indicator(
     line_start, line_end = line_bounds(text, start, end)
     # 1. the counted noun after the figure: "152 cases", "90% of primary schools", "£1.2m overspend"
     noun_phrase = _following_noun_phrase(text, end, line_end)
-    if noun_phrase and text[noun_phrase[0] : noun_phrase[1]].casefold() not in _UNIT_WORDS:
+    words = text[noun_phrase[0] : noun_phrase[1]].casefold() if noun_phrase else ""
+    if words and words not in _UNIT_WORDS and words.split()[0] not in _PRONOUNS:
         return noun_phrase
     # 2. a list label before the figure on its line
     prefix_start = _BULLET.match(text, line_start, start).end() if start > line_start else start
@@ -249,7 +304,8 @@ _OWN_DATE_AFTER = re.compile(
 )
 _OWN_DATE_BEFORE = re.compile(r"^\s*[:=]\s*$")  # "(October 2021: 1,310)"
 _HEADING_PERIOD_CUE = re.compile(
-    r"(?:as\s+at|as\s+of|position\s+at|(?:to|at)\s+the\s+end\s+of|(?:at\s+)?end\s+of|data\s+to|up\s+to)\s+$", re.I
+    r"(?:as\s+at|as\s+of|position\s+at|(?:to|at)\s+the\s+end\s+of|(?:at\s+)?end\s+of|data\s+to|up\s+to|to\s+date\s*\()\s*$",
+    re.I,
 )
 
 
@@ -367,6 +423,18 @@ def metric_attributes(
     """
     indicator_span = None
     prose = is_prose(text, metric[0], metric[1])
+    table = None if prose else table_position(text, metric[0], metric[1])
+    if table:  # a table row: the row's label says what, the column's header when
+        label, header = table
+        header_dates = [d for d in dates if header and header[0] <= d[0] and d[1] <= header[1]]
+        return MetricAttributes(
+            indicator=text[label[0] : label[1]] if label else None,
+            indicator_start=label[0] if label else None,
+            indicator_end=label[1] if label else None,
+            # the header's DATE, else the header itself ("2019/20" the NER left unmarked; normalised or dropped)
+            period_text=text[slice(*header_dates[-1])] if header_dates else text[slice(*header)] if header else None,
+            compare_to=comparisons.get(metric),
+        )
     if parsed_indicator and prose:
         indicator_span = parsed_indicator
     if indicator_span is None:
@@ -381,3 +449,42 @@ def metric_attributes(
         period_text=period,
         compare_to=comparisons.get(metric),
     )
+
+
+# nouns that point back to the measure named before them rather than name one
+ANAPHORIC = frozenset({"figure", "figures", "rate", "number", "performance", "level", "total", "result", "score"})
+_COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|as\s+against)\s+(?:around\s+|about\s+|approximately\s+)?$", re.I)
+_DATED_ASIDE = re.compile(r"\(\s*[^()]{2,30}:\s*$")  # "(2017/18: 79%)": the same measure in another period
+MAX_SHARE_DISTANCE = 400  # characters between a figure and the measure it points back to
+
+
+def share_indicators(text: str, rows: list[dict], comparisons: dict) -> list[dict]:
+    """Figures that name no measure of their own take the one they are compared with or point back to:
+    the earlier figure of a change ("58%, from 61% in 2019/20"), a figure after "compared with", a dated
+    aside ("86% (2017/18: 79%)"), and "the figure", "September performance", "May figure". `rows` are the
+    `doc._.metrics` dicts in text order; returns them, updated."""
+    baseline_of = {baseline: main for main, baseline in comparisons.items()}
+    previous = None
+    for row in rows:
+        span = (row["start_char"], row["end_char"])
+        main = None
+        if previous is not None and "\n" not in text[previous["end_char"] : span[0]]:
+            before = text[max(0, span[0] - 40) : span[0]]
+            if baseline_of.get(span) == (previous["start_char"], previous["end_char"]) or (
+                _COMPARED.search(before) or _DATED_ASIDE.search(before)
+            ):
+                main = previous
+        indicator = (row.get("indicator") or "").casefold().split()
+        # "the figure", "May figure", "September performance"; no measure at all on the line of one that has
+        pointing_back = len(indicator) <= 2 and indicator and indicator[-1] in ANAPHORIC
+        if not indicator and previous is not None and "\n" in text[previous["end_char"] : span[0]]:
+            indicator = ["-"]  # a figure on another line with no measure keeps none
+        if main is None and (pointing_back or not indicator) and previous is not None:
+            gap = text[previous["end_char"] : span[0]]
+            if len(gap) < MAX_SHARE_DISTANCE and "\n\n" not in gap:
+                main = previous
+        if main is not None and main.get("indicator"):
+            row.update({key: main[key] for key in ("indicator", "indicator_start", "indicator_end")})
+        if row.get("indicator"):
+            previous = row
+    return rows

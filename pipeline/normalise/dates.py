@@ -46,7 +46,16 @@ from .periods import (
     year_period,
 )
 
-__all__ = ["normalise_date", "normalise_period", "normalise_day", "normalise_time", "period_bounds", "PERIOD_RE", "MIN_YEAR", "MAX_YEAR"]
+__all__ = [
+    "normalise_date",
+    "normalise_period",
+    "normalise_day",
+    "normalise_time",
+    "period_bounds",
+    "PERIOD_RE",
+    "MIN_YEAR",
+    "MAX_YEAR",
+]
 
 # --------------------------------------------------------------------------------------------
 # Cleaning

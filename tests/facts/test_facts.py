@@ -3,6 +3,7 @@ and the `minutes_relations` / `minutes_normalise` components (add_pipe, to_disk 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -10,9 +11,19 @@ import sys
 import pytest
 
 from pipeline.facts.attendance import Mention, attendance_rows
-from pipeline.facts.metrics import find_comparisons, find_indicator, find_period
+from pipeline.facts.indicators import parse_indicator
+from pipeline.facts.metrics import (
+    find_comparisons,
+    find_indicator,
+    find_period,
+    is_prose,
+    share_indicators,
+    table_position,
+)
 from pipeline.facts.relations import Ent, candidate_pairs, rule_relation
+from pipeline.normalise.dates import normalise_period
 from pipeline.normalise.names import canonical_person
+from pipeline.text import cell_bounds
 from pipeline.tokenizer import blank_nlp
 
 
@@ -348,3 +359,126 @@ def test_relations_classifier_overfits_and_round_trips(tmp_path):
     ).format(str(tmp_path / "m"), text, [(e.start, e.end, e.label, e.index) for e in ents])
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert '"model"' in out and str(a + 8) in out
+
+
+def test_cells_of_a_line_a_tab_after_a_list_marker_opens_none():
+    for line, figure, cell in [
+        ("·\t214 children were placed outside", "214", "·\t214 children were placed outside"),
+        ("a)\tthere had been 5,921 referrals", "5,921", "a)\tthere had been 5,921 referrals"),
+        ("4.3\tCouncillor Zheng said 14 had a plan", "14", "4.3\tCouncillor Zheng said 14 had a plan"),
+        (
+            "| 26. | Update. 1,870 potholes had been repaired | x |",
+            "1,870",
+            " Update. 1,870 potholes had been repaired ",
+        ),
+        ("45\tWORK PROGRAMME\tabsence was 27.1% in", "27.1%", "absence was 27.1% in"),
+        ("Re-referral rate\t21%\t23%", "21%", "21%"),
+    ]:
+        start = line.index(figure)
+        cell_start, cell_end = cell_bounds(line, start, start + len(figure))
+        assert line[cell_start:cell_end] == cell, line
+
+
+def test_figures_in_running_text_and_on_label_lines():
+    for text, figure, prose in [
+        ("·\t214 children were placed outside the city boundary", "214", True),
+        ("As at 30 June 2020, 92.4% of EHC plans were issued within 20 weeks", "92.4%", True),
+        ("| 26. | Highways | The Board noted that 1,870 potholes had been repaired. |", "1,870", True),
+        ("· Visits in Timescale – 92%", "92%", False),
+        ("Re-referral rate 19.8% - September 2019 (national average 22.6%)", "19.8%", False),
+        ("| Re-referrals within 12 months | 22% | 18% |", "22%", False),
+    ]:
+        start = text.index(figure)
+        assert is_prose(text, start, start + len(figure)) is prose, text
+
+
+def test_a_table_row_gives_its_label_and_its_column_header():
+    text = (
+        "| Indicator | 2019/20 | Current (February 2021) |\n| --- | --- | --- |\n"
+        "| Re-referrals within 12 months | 22% | 18% |\n"
+    )
+    for figure, header in (("22%", "2019/20"), ("18%", "Current (February 2021)")):
+        start = text.index(figure)
+        label, column = table_position(text, start, start + len(figure))
+        assert text[slice(*label)] == "Re-referrals within 12 months" and text[slice(*column)] == header
+    assert table_position("The rate was 22% in 2019.", 13, 16) is None
+
+
+def _row(text: str, figure: str, indicator: str | None) -> dict:
+    start = text.index(figure)
+    where = text.index(indicator) if indicator else None
+    return {
+        "start_char": start,
+        "end_char": start + len(figure),
+        "indicator": indicator,
+        "indicator_start": where,
+        "indicator_end": where + len(indicator) if indicator else None,
+    }
+
+
+def test_a_compared_figure_and_the_figure_take_the_measure_they_point_back_to():
+    text = "Timeliness of assessments: 86% (2017/18: 79%). In December alone the figure was 88%.\nOther: 5"
+    rows = [
+        _row(text, "86%", "Timeliness of assessments"),
+        _row(text, "79%", "Timeliness of assessments: 86% (2017/18"),
+        _row(text, "88%", "figure"),
+        _row(text, "5", None),
+    ]
+    shared = share_indicators(text, rows, {})
+    assert [row["indicator"] for row in shared] == ["Timeliness of assessments"] * 3 + [None]
+    text = "Attendance improved to 64%, compared with 52% in 2021/22."
+    rows = share_indicators(text, [_row(text, "64%", "Attendance"), _row(text, "52%", None)], {})
+    assert rows[1]["indicator"] == "Attendance" and rows[1]["indicator_start"] == 0
+
+
+def test_a_figures_period_since_between_and_without_a_year():
+    meeting = dt.date(2024, 7, 8)
+    assert normalise_period("since January 2024", meeting) == "2024-01..2024-07-08"
+    assert normalise_period("between April and June 2024", meeting) == "2024-04..2024-06"
+    assert normalise_period("November to February 2024", meeting) == "2023-11..2024-02"
+    assert normalise_period("October", meeting) == "2023-10"  # what a figure reports has happened
+    assert normalise_period("2023/24", meeting) == "2023-04-01..2024-03-31"
+    assert normalise_period("no date here", meeting) is None
+
+
+def _parsed(words, heads, deps, pos, figure: tuple[int, int]):
+    """A Doc with a hand-written parse and one METRIC span (token offsets), as the trained pipeline gives."""
+    from spacy.tokens import Doc, Span
+
+    lemmas = [{"was": "be", "years": "year", "had": "have", "allocated": "allocate"}.get(w, w.lower()) for w in words]
+    doc = Doc(blank_nlp().vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    doc.ents = [Span(doc, figure[0], figure[1], label="METRIC")]
+    return doc.ents[0]
+
+
+def test_what_a_figure_measures_by_the_parse():
+    # "the average age of the fleet was 6.8 years": a unit noun gives the clause subject
+    ent = _parsed(
+        ["the", "average", "age", "of", "the", "fleet", "was", "6.8", "years"],
+        [2, 2, 6, 2, 5, 3, 6, 8, 6],
+        ["det", "amod", "nsubj", "prep", "det", "pobj", "ROOT", "nummod", "attr"],
+        ["DET", "ADJ", "NOUN", "ADP", "DET", "NOUN", "AUX", "NUM", "NOUN"],
+        (7, 8),
+    )
+    assert ent.doc.text[slice(*parse_indicator(ent))] == "average age of the fleet"
+    # "11 had rent arrears": the figure is the subject, what it did is measured
+    ent = _parsed(
+        ["11", "had", "rent", "arrears"],
+        [1, 1, 3, 1],
+        ["nsubj", "ROOT", "compound", "dobj"],
+        ["NUM", "VERB", "NOUN", "NOUN"],
+        (0, 1),
+    )
+    assert ent.doc.text[slice(*parse_indicator(ent))] == "had rent arrears"
+    # "allocated £340,000 for youth projects": a sum is measured by what it is for
+    ent = _parsed(
+        ["they", "allocated", "£", "340,000", "for", "youth", "projects"],
+        [1, 1, 3, 1, 3, 6, 4],
+        ["nsubj", "ROOT", "nmod", "dobj", "prep", "compound", "pobj"],
+        ["PRON", "VERB", "SYM", "NUM", "ADP", "NOUN", "NOUN"],
+        (2, 4),
+    )
+    assert ent.doc.text[slice(*parse_indicator(ent))] == "youth projects"
+    # "63 of them": no measure of its own (the sentence's other figure gives it)
+    ent = _parsed(["63", "of", "them"], [0, 0, 1], ["ROOT", "prep", "pobj"], ["NUM", "ADP", "PRON"], (0, 1))
+    assert parse_indicator(ent) is None
