@@ -592,6 +592,9 @@ DECISION_CUE_KINDS = {
     "no_interest": (),
     "interest_kind": INTEREST_KINDS,
     "withdrew": ("yes", "no"),
+    "motion_closed": (),
+    "other_motion": (),
+    "decision_sentence": (),
 }
 
 DECISION_CUE_RULES = RuleSchema(
@@ -606,7 +609,12 @@ DECISION_CUE_RULES = RuleSchema(
     "recorded`), `tally` (counts, with named groups `for`, `against` and optionally `abstain`; `{N}` in the "
     "pattern stands for a count in figures or words), `interest` (a sentence declaring an interest), "
     "`no_interest` (a sentence saying none were declared), `interest_kind` (the kind, as the council words it), "
-    "`withdrew` (yes: the person left or took no part; no: they stayed). Matched case-insensitively.",
+    "`withdrew` (yes: the person left or took no part; no: they stayed), `motion_closed` (a sentence closing "
+    "the vote on a motion or amendment: a vote list before it is not on the resolution after it), `other_motion` "
+    "(a sentence about another motion, an amendment: a tally in it before a resolution is not the resolution's), "
+    "`decision_sentence` (a sentence of a minute that is a decision where no `Resolved` line opens one: 'Noted.', "
+    "'The minutes … were agreed as a correct record'; searched in each sentence, anchor it for a word alone). "
+    "Matched case-insensitively.",
     (
         Field("id", _STR, "Unique name, used in errors and in `votes.evidence` (`cue:<id>`).", required=True),
         Field("kind", _STR, "What the cue says (above).", required=True, choices=tuple(DECISION_CUE_KINDS)),

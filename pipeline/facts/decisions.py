@@ -40,7 +40,7 @@ _COUNT = r"(?:\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")"
 
 # the cue that opens a resolution section, and an optional "(unanimously)"-style note after it
 _RESOLUTION_CUE = re.compile(
-    r"^[^\S\n]*(?:\|[^\S\n]*)*(?:it[^\S\n]+was[^\S\n]+(?:further[^\S\n]+|unanimously[^\S\n]+)?(?:resolved|agreed)"
+    r"(?:^|(?<=\t))[^\S\n]*(?:\|[^\S\n]*)*(?:it[^\S\n]+was[^\S\n]+(?:further[^\S\n]+|unanimously[^\S\n]+)?(?:resolved|agreed)"
     r"(?:[^\S\n]+that)?|the[^\S\n]+following[^\S\n]+actions?[^\S\n]+(?:were|was)[^\S\n]+agreed[^:\n]*"
     r"|resolved|agreed|decision|decided)\b(?:[^\S\n]+unanimously)?[^\S\n]*(?:\([^)\n]{0,40}\))?[^\S\n]*"
     r"(?:[:.–—-][^\S\n]*)*",
@@ -48,7 +48,9 @@ _RESOLUTION_CUE = re.compile(
 )
 _PREAMBLE = re.compile(r"^(?:that[\s;:,-]*|[^\n]*:\s*)$", re.IGNORECASE)  # 'That;', 'That the Committee:'
 # a decision's text ends at a blank line after a finished sentence, unless what follows continues it
-_PARAGRAPH_BREAK = re.compile(r"(?<=[.!?])[^\S\n]*\n[^\S\n]*\n\s*(?=[A-Z(<])")
+_PARAGRAPH_BREAK = re.compile(r"(?<=[.!?])[^\S\n]*\n[^\S\n]*\n\s*(?=[A-Z(<\[])")
+# ... and at a blank line before a heading (a short line that ends without a stop)
+_HEADING_BREAK = re.compile(r"\n[^\S\n]*\n(?=[^\S\n]*[A-Z][^\n]{0,80}[^\s.;:,!?][^\S\n]*(?:\n|\Z))")
 _PART_LABEL = re.compile(
     r"^[^\S\n]*(?:\(?(?P<label>\d{1,2}|[ivx]{1,5}|[a-h])[.)](?=\s)|\((?P<paren>\d{1,2}|[ivx]{1,5}|[a-h])\)"
     r"|(?P<bullet>[•·▪◦*–-]))[^\S\n]*",
@@ -177,6 +179,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         return start, end
 
 
+def _paragraph_end(text: str, start: int, end: int) -> int:
+    """Where a decision's paragraph ends: a blank line after a finished sentence or before a heading."""
+    breaks = (_PARAGRAPH_BREAK.search(text, start, end), _HEADING_BREAK.search(text, start, end))
+    return min((found.start() for found in breaks if found), default=end)
+
+
 def _parts(text: str, start: int, end: int) -> list[tuple[str | None, int, int]]:
     """(part label, start, end) of each numbered part of a resolution's body; [(None, start, end)] when it has
     none. A preamble line ('That;', 'That the Committee:') before the parts is not a part."""
@@ -185,16 +193,16 @@ def _parts(text: str, start: int, end: int) -> list[tuple[str | None, int, int]]
         lines.append((position, position + len(line)))
         position += len(line) + 1
     labelled = [(s, e, m) for s, e in lines if (m := _PART_LABEL.match(text, s, e))]
+    if labelled and _PARAGRAPH_BREAK.search(text, start, labelled[0][0] + 1):
+        labelled = []  # "(b) 19/74355/HH …" after a finished paragraph opens the next case, not a part
     if not labelled:
-        stop = _PARAGRAPH_BREAK.search(text, start, end)
-        return [(None, *_trim(text, start, stop.start() if stop else end))]
+        return [(None, *_trim(text, start, _paragraph_end(text, start, end)))]
     parts = []
     for position, (_, _, match) in enumerate(labelled):
         part_end = labelled[position + 1][0] if position + 1 < len(labelled) else end
         label = match.group("label") or match.group("paren")
-        stop = _PARAGRAPH_BREAK.search(text, match.end(), part_end)
-        if stop and position + 1 == len(labelled):  # the last part ends with its paragraph
-            part_end = stop.start()
+        if position + 1 == len(labelled):  # the last part ends with its paragraph
+            part_end = _paragraph_end(text, match.end(), part_end)
         part_start, part_end = _trim(text, match.end(), part_end)
         if part_end > part_start:
             parts.append((label.lower() if label else None, part_start, part_end))
@@ -251,6 +259,97 @@ def _decisions(text: str, sections: list[dict], cues: dict) -> list[dict]:
     return decisions
 
 
+# "… Minutes: Resolved: That …" inside a table cell or a line of prose (a line-initial one is a section)
+_INLINE_RESOLUTION = re.compile(
+    r"(?<=[.:;!?)|])[^\S\n]*(?:resolved|agreed|decided)(?:[^\S\n]+unanimously)?[^\S\n]*(?:\([^)\n]{0,40}\))?"
+    r"[^\S\n]*[:–—-][^\S\n]*",
+    re.IGNORECASE,
+)
+_INLINE_PART = re.compile(r"(?<=\s)\((?P<label>\d{1,2}|[ivx]{1,5}|[a-h])\)[^\S\n]+", re.IGNORECASE)
+_TRAILING_NOTE = re.compile(r"\s*\([^()\n]{0,60}\)\W*$")  # "(Carried unanimously)" after a decision
+
+
+def _cells(text: str, start: int, end: int):
+    """(start, end) of each table cell or line in [start, end): a pipe-table row is cut at its pipes."""
+    position = start
+    for line in text[start:end].split("\n"):
+        pieces = line.split("|") if line.count("|") >= 2 else [line]
+        offset = position
+        for piece in pieces:
+            if piece.strip():
+                yield _trim(text, offset, offset + len(piece))
+            offset += len(piece) + 1
+        position += len(line) + 1
+
+
+def _sentence_decisions(text: str, sections: list[dict], cues: dict, found: list[dict]) -> list[dict]:
+    """Decisions no resolution section holds: a `Resolved:` inside a table cell or a line ("| 24. | Minutes
+    Minutes: Resolved: That …"), with its inline parts `(1)`, `(2)`; and `decision_sentence` sentences ("Noted.",
+    "The minutes … were agreed as a correct record")."""
+    items = [section for section in sections if section["kind"] == "item"]
+    scopes = items or [{"start_char": 0, "end_char": len(text), "kind": "document"}]
+    taken = [(d["start_char"], d["end_char"]) for d in found]
+    taken += [(x["start_char"], x["end_char"]) for x in sections if x["kind"] == "resolution"]
+    out = []
+    for scope in scopes:
+        item = scope if scope["kind"] == "item" else None
+        for cell_start, cell_end in _cells(text, scope["start_char"], scope["end_char"]):
+            if any(s < cell_end and cell_start < e for s, e in taken):
+                continue
+            pieces = []
+            inline = _INLINE_RESOLUTION.search(text, cell_start, cell_end)
+            if inline:
+                note = _TRAILING_NOTE.search(text, inline.end(), cell_end)
+                pieces = _inline_parts(text, inline.end(), note.start() if note else cell_end)
+            else:
+                for sentence_start, sentence_end in _sentences(text, cell_start, cell_end):
+                    sentence = text[sentence_start:sentence_end]
+                    cue = _best(cues["decision_sentence"], sentence)
+                    if cue:
+                        # "Work Programme Minutes: Agreed.": the decision is what follows the label
+                        found_at = sentence_start + cue.pattern.search(sentence).start()
+                        label_end = found_at + 1 if text[found_at] == ":" else sentence_start
+                        pieces.append((None, *_trim(text, label_end, sentence_end)))
+            cell_text = text[cell_start:cell_end]
+            for part, part_start, part_end in pieces:
+                words = text[part_start:part_end]
+                outcome = _best(cues["outcome"], words)
+                carried = _best(cues["carried"], cell_text[part_end - cell_start :]) or _best(cues["carried"], words)
+                out.append(
+                    {
+                        "item_number": item.get("item_number") if item else None,
+                        "item_title": item.get("title") if item else None,
+                        "item_start": item["start_char"] if item else None,
+                        "part": part,
+                        "text": words,
+                        "outcome": outcome.value if outcome else None,
+                        "carried": carried.value if carried else None,
+                        "start_char": part_start,
+                        "end_char": part_end,
+                        "context_start": cell_start,
+                    }
+                )
+    return out
+
+
+def _inline_parts(text: str, start: int, end: int) -> list[tuple[str | None, int, int]]:
+    """The parts `(1) …; (2) …` of a resolution written on one line; a short 'That the Board' before them is
+    the preamble, not a part."""
+    labels = list(_INLINE_PART.finditer(text, start, end))
+    if not labels:
+        return [(None, *_trim(text, start, end))]
+    parts = []
+    lead = _trim(text, start, labels[0].start())
+    if lead[1] > lead[0] and not re.match(r"(?i)that\b[^.;]{0,40}$", text[lead[0] : lead[1]]):
+        parts.append((None, *lead))
+    for position, label in enumerate(labels):
+        part_end = labels[position + 1].start() if position + 1 < len(labels) else end
+        part_start, part_end = _trim(text, label.end(), part_end)
+        if part_end > part_start:
+            parts.append((label.group("label").lower(), part_start, part_end))
+    return parts
+
+
 def _tally(cues: dict, text: str) -> tuple[int | None, int | None, int | None] | None:
     for cue in cues["tally"]:
         match = cue.pattern.search(text)
@@ -260,8 +359,65 @@ def _tally(cues: dict, text: str) -> tuple[int | None, int | None, int | None] |
     return None
 
 
+def _context_tally(cues: dict, text: str, start: int, end: int) -> tuple[int | None, int | None, int | None] | None:
+    """The tally stated in the item's text before a resolution, from the last sentence that states one and is
+    not about another motion (an amendment's vote is not the resolution's)."""
+    found = None
+    for sentence_start, sentence_end in _sentences(text, start, end):
+        sentence = text[sentence_start:sentence_end]
+        stated = _tally(cues, sentence)
+        if stated is not None and not _best(cues["other_motion"], sentence):
+            found = stated
+    return found
+
+
+def _sentences(text: str, start: int, end: int):
+    """(start, end) of each sentence of text[start:end], cut to that window."""
+    position = start
+    while position < end:
+        while position < end and text[position].isspace():
+            position += 1
+        if position >= end:
+            return
+        sentence_start, sentence_end = sentence_bounds(text, position, position + 1)
+        sentence_end = min(max(sentence_end, position + 1), end)
+        yield max(sentence_start, start), sentence_end
+        position = sentence_end
+
+
 def _people_between(people: list[Person], start: int, end: int) -> list[Person]:
     return [p for p in people if start <= p.start and p.end <= end]
+
+
+# the pieces of a list of members after a vote label: "County Councillors Baxendale, Eldridge and Ward"
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+_MEMBER_TITLES = re.compile(
+    r"^(?:(?:county|borough|city|town|parish)\s+)?(?:councill?ors?|cllrs?\.?|mr|mrs|ms|miss|dr)\s+", re.I
+)
+_LISTED_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|[a-z]{1,3}(?=\s+[A-Z]))){0,3}")
+
+
+def _listed_people(text: str, start: int, end: int, people: list[Person]) -> list[Person]:
+    """The members a vote label's list names: the PERSON mentions in it, and each list piece that is a name
+    the NER did not mark (a surname alone in a list is easy to miss), named by the document's full name."""
+    marked = _people_between(people, start, end)
+    listed = list(marked)
+    position = start
+    for piece in _LIST_SEPARATOR.split(text[start:end]):
+        piece = piece.strip()
+        piece_start = text.find(piece, position, end) if piece else -1
+        if piece_start < 0:
+            continue
+        position = piece_start + len(piece)
+        title = _MEMBER_TITLES.match(piece)
+        name_start = piece_start + (title.end() if title else 0)
+        name = _LISTED_NAME.fullmatch(text, name_start, piece_start + len(piece.rstrip(" .;:")))
+        if name is None or any(p.start < name.end() and name.start() < p.end for p in marked):
+            continue
+        listed.append(Person(name.start(), name.end(), name.group(), None))
+    fresh = [p for p in listed if p not in marked]
+    named = with_full_names([*people, *fresh])[len(people) :]
+    return sorted([*marked, *named], key=lambda p: p.start)
 
 
 def _votes(text: str, people: list[Person], cues: dict) -> list[dict]:
@@ -278,7 +434,7 @@ def _votes(text: str, people: list[Person], cues: dict) -> list[dict]:
         block_end = len(text) if block_end < 0 else block_end
         next_label = labels[position + 1][0] if position + 1 < len(labels) else len(text)
         scope_end = min(next_label, max(line_end, block_end))
-        for person in _people_between(people, label_end, scope_end):
+        for person in _listed_people(text, label_end, scope_end, people):
             votes.append({"person": person, "vote": cue.value, "evidence": f"cue:{cue.id}", "listed": True})
     labelled = {id(v["person"]) for v in votes}
     for cue in cues["person_vote"]:
@@ -289,6 +445,34 @@ def _votes(text: str, people: list[Person], cues: dict) -> list[dict]:
                     votes.append({"person": person, "vote": cue.value, "evidence": f"cue:{cue.id}", "listed": False})
                     labelled.add(id(person))
     return sorted(votes, key=lambda v: v["person"].start)
+
+
+# "items 6 and 7", "items 5, 7 and 9": the items after the first one
+_MORE_ITEMS = re.compile(r"\s*(?:,|and|&)\s*(\d{1,3}[a-z]?)\b", re.IGNORECASE)
+# an application or case reference ("15/00785/FUL", "19/74102/FUL") that names what an item considers
+_CASE_REFERENCE = re.compile(r"\b\d{2,4}/\d{3,6}(?:/[A-Z]{2,6})?\b")
+
+
+def _more_items(text: str, position: int, end: int) -> list[str]:
+    more = []
+    while found := _MORE_ITEMS.match(text, position, end):
+        more.append(found.group(1))
+        position = found.end()
+    return more
+
+
+def _item_naming(text: str, sections: list[dict], start: int, end: int, item_at) -> str | None:
+    """The number of the item whose text holds the case reference the declaration names, outside the item
+    the declaration is made in; None when it names none."""
+    reference = _CASE_REFERENCE.search(text, start, end)
+    if reference is None:
+        return None
+    here = item_at(start)
+    for found in re.finditer(re.escape(reference.group()), text):
+        item = item_at(found.start())
+        if item is not None and item is not here and item.get("item_number"):
+            return item["item_number"]
+    return None
 
 
 def _interests(text: str, sections: list[dict], people: list[Person], cues: dict, item_at) -> list[dict]:
@@ -311,12 +495,15 @@ def _interests(text: str, sections: list[dict], people: list[Person], cues: dict
             seen.add((sentence_start, sentence_end))
             kind = _best(cues["interest_kind"], sentence)
             reference = _ITEM_REF.search(text, match.start(), sentence_end)
+            named_item = _item_naming(text, sections, match.start(), sentence_end, item_at)
             if reference:
-                item_number = reference.group("item")
+                item_numbers = [reference.group("item"), *_more_items(text, reference.end(), sentence_end)]
+            elif named_item is not None:
+                item_numbers = [named_item]
             else:
                 item = item_at(match.start())
                 declarations_item = item is not None and _DECLARATIONS_ITEM.search(item.get("title") or "")
-                item_number = item.get("item_number") if item is not None and not declarations_item else None
+                item_numbers = [item.get("item_number") if item is not None and not declarations_item else None]
             reason_start = reason_end = None
             reason = _REASON.search(text, match.end(), sentence_end)
             if reason:
@@ -331,7 +518,7 @@ def _interests(text: str, sections: list[dict], people: list[Person], cues: dict
                 following = text[next_start:next_end]
                 if not any(cue.pattern.search(following) for cue in cues["interest"]):
                     withdrew = _best(cues["withdrew"], following)
-            for person in declarers:
+            for person, item_number in ((p, n) for p in declarers for n in item_numbers):
                 rows.append(
                     {
                         "person": person,
@@ -364,6 +551,7 @@ def decision_rows(
         return min(inside, key=lambda s: s["end_char"] - s["start_char"]) if inside else None
 
     found = _decisions(text, sections, cues)
+    found = sorted(found + _sentence_decisions(text, sections, cues, found), key=lambda d: d["start_char"])
     decision_rows_out = []
     for index, decision in enumerate(found):
         decision["decision_id"] = f"{doc_id}:d{index}"
@@ -373,7 +561,12 @@ def decision_rows(
         person = vote["person"]
         item = item_at(person.start)
         in_item = [d for d in found if item is not None and d["item_start"] == item["start_char"]]
-        after = [d for d in in_item if d["start_char"] >= person.start]
+        # a vote list before "the motion was lost" is on that motion, not on the resolution after it
+        after = [
+            d
+            for d in in_item
+            if d["start_char"] >= person.start and not _best(cues["motion_closed"], text[person.end : d["start_char"]])
+        ]
         before = [d for d in in_item if d["end_char"] <= person.start]
         inside = [d for d in in_item if d["start_char"] <= person.start < d["end_char"]]
         decision = (inside or after or before[-1:] or [None])[0]
@@ -398,7 +591,7 @@ def decision_rows(
     for decision in found:
         stated = _tally(cues, text[decision["start_char"] : decision["end_char"]])
         if stated is None:
-            stated = _tally(cues, text[decision["context_start"] : decision["start_char"]])
+            stated = _context_tally(cues, text, decision["context_start"], decision["start_char"])
         counted = named.get(decision["decision_id"])
         counts = None
         if counted:

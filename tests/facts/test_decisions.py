@@ -92,8 +92,10 @@ def test_a_tally_that_disagrees_with_the_named_votes_is_flagged(web):
     assert [v["vote"] for v in web["votes"]] == ["for", "for", "for", "against"]
     assert (charges["votes_for"], charges["votes_against"]) == (3, 2)  # as stated
     assert charges["tally_source"] == "both" and charges["tally_consistent"] is False  # one 'against' is unnamed
-    amendment = web["decisions"][0]
-    assert (amendment["votes_for"], amendment["votes_against"], amendment["tally_source"]) == (2, 3, "stated")
+    # "the amendment was put to the vote and was lost by two votes to three": the amendment's count, not the
+    # resolution's that follows it
+    resolution = web["decisions"][0]
+    assert (resolution["votes_for"], resolution["votes_against"], resolution["tally_source"]) == (None, None, None)
 
 
 def test_declarations_of_interest(printed, web):
@@ -135,3 +137,47 @@ def test_every_packaged_cue_matches_its_example():
 def test_a_malformed_cue_is_refused_with_its_location(record, message):
     with pytest.raises(RuleError, match=message):
         build_decision_cue(record, "decision_cues.jsonl line 1", 0)
+
+
+def test_resolutions_and_decision_words_inside_table_cells(nlp):
+    rows = rows_of(nlp, "pipe_table_inline.txt")
+    decisions = [(d["item_number"], d["part"], d["text"], d["outcome"], d["carried"]) for d in rows["decisions"]]
+    assert decisions == [
+        (
+            "41",
+            None,
+            "That the minutes of the meeting held on 3 February 2025 be signed as a correct record.",
+            "approved",
+            "unanimous",
+        ),
+        ("42", "1", "welcomes the action plan;", None, None),
+        ("42", "2", "asks for quarterly updates; and", None, None),
+        ("42", "3", "recommends extra inspectors to the Cabinet Member.", None, None),
+        ("43", None, "Noted.", "noted", None),
+        ("44", None, "Agreed.", "approved", None),
+    ]
+    # "agenda items 42 and 43": one row per item
+    assert [(i["person"], i["item_number"], i["kind"]) for i in rows["interests"]] == [
+        ("Meera Pillai", "42", "non_registrable"),
+        ("Meera Pillai", "43", "non_registrable"),
+    ]
+
+
+def test_aks_rows_a_lost_motion_and_a_case_reference(nlp):
+    rows = rows_of(nlp, "aks_rows.txt")
+    assert [(d["item_number"], d["text"]) for d in rows["decisions"]] == [
+        ("13", "that the Minutes of the meeting held on 12th March, 2025 be approved as a correct record."),
+        ("14", "that the licence be suspended for three months."),
+        ("15", "that the fees for 2025/26 be approved."),
+    ]
+    # surnames alone in a vote list are members even where no PERSON mention marks them; the list before
+    # "the motion was therefore lost" is on that motion, not on the resolution after it
+    votes = [(v["person"], v["vote"], v["decision_id"]) for v in rows["votes"]]
+    assert votes == [
+        ("Carla Webb", "for", None),
+        ("Bryn Lewis", "for", None),
+        ("Helen Marsh", "against", None),
+        ("Dev Patel", "against", None),
+    ]
+    # the application the declaration names is considered under item 14
+    assert [(i["person"], i["item_number"], i["withdrew"]) for i in rows["interests"]] == [("Amir Khan", "14", True)]
