@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from .. import _extensions  # noqa: F401  (registers Doc extensions)
 from ..facts.indicators import parse_indicator
-from ..facts.metrics import find_comparisons, metric_attributes, share_indicators
+from ..facts.metrics import find_comparisons, metric_attributes, own_dates, share_indicators
 from ..normalise import dates, names, numbers, orgs, roles
 from ..text import cell_bounds, doc_text, sentence_bounds
 
@@ -73,7 +73,7 @@ class EntityNormaliser:
         self.context_chars = context_chars
 
     def metric_row(
-        self, doc: Doc, ent, reference: dt.date | None, date_spans, comparisons, parsed_indicator=None, metric_spans=()
+        self, doc: Doc, ent, reference: dt.date | None, date_spans, comparisons, parsed_indicator=None, metric_dates=()
     ) -> tuple[dict, str | None]:
         """The `doc._.metrics` dict for one METRIC entity, and its norm (the value as text, or None)."""
         text, start, end = doc_text(doc), ent.start_char, ent.end_char
@@ -89,7 +89,7 @@ class EntityNormaliser:
             top_section_bounds(doc, start),
             comparisons,
             parsed_indicator,
-            metric_spans,
+            metric_dates,
         )
         # without a meeting date, the latest date stated before the figure places a month without a year
         year_reference = reference or stated_before(text, date_spans, start)
@@ -119,6 +119,7 @@ class EntityNormaliser:
         date_spans = [(ent.start_char, ent.end_char) for ent in ents if ent.label_ == "DATE"]
         metric_spans = [(ent.start_char, ent.end_char) for ent in ents if ent.label_ == "METRIC"]
         comparisons = find_comparisons(text, metric_spans)
+        metric_dates = own_dates(text, metric_spans, date_spans)  # once per document: every figure reads them
         parsed = parsed_indicators(doc, [ent for ent in ents if ent.label_ == "METRIC"])
         norms, metrics = [], []
         for ent in ents:
@@ -140,7 +141,7 @@ class EntityNormaliser:
                     date_spans,
                     comparisons,
                     parsed.get((ent.start_char, ent.end_char)),
-                    metric_spans,
+                    metric_dates,
                 )
                 if row["value"] is not None:  # a METRIC mention that states no figure is an entity, not a metrics row
                     metrics.append(row)

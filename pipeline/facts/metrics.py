@@ -321,6 +321,11 @@ def own_date(text: str, metric: tuple[int, int], dates: list[tuple[int, int]]) -
     return None
 
 
+def own_dates(text: str, metrics, dates: list[tuple[int, int]]) -> dict:
+    """Each METRIC span's own date (`own_date`), or None."""
+    return {metric: own_date(text, metric, dates) for metric in metrics}
+
+
 def find_period(
     text: str,
     start: int,
@@ -328,9 +333,10 @@ def find_period(
     sentence: tuple[int, int],
     dates: list[tuple[int, int]],
     section: tuple[int, int] | None,
-    metrics: list[tuple[int, int]] = (),
+    metrics: list[tuple[int, int]] | dict = (),
 ) -> str | None:
     """Text of the DATE that the figure refers to, or None (the caller falls back to the meeting date).
+    `metrics`: the document's METRIC spans, or their `own_dates` (computed once per document by the caller).
 
     The figure's own date first ("212 in 2021/22"); then the nearest date of its sentence that is not another
     figure's own date ("By the end of December 2019 … 318 families, up from 264 in June 2019": December for
@@ -339,10 +345,11 @@ def find_period(
     # the figure a change starts from ("reduced from 1296 since September 2019") is the one at that date
     baseline = re.search(r"\bfrom\s+(?:around\s+|about\s+)?$", text[max(0, start - 20) : start], re.I)
     with_cue = (lambda _text, s, e: _text[s:e]) if baseline else _with_range_cue
-    mine = own_date(text, (start, end), dates)
+    own = metrics if isinstance(metrics, dict) else own_dates(text, metrics, dates)
+    mine = own[(start, end)] if (start, end) in own else own_date(text, (start, end), dates)
     if mine:
         return with_cue(text, *mine)
-    others = {own_date(text, other, dates) for other in metrics if other != (start, end)} - {None}
+    others = {date for other, date in own.items() if other != (start, end)} - {None}
     sentence_start, sentence_end = sentence
     line_start, line_end = line_bounds(text, start, end)
     lo, hi = min(sentence_start, line_start), max(sentence_end, line_end)
@@ -414,7 +421,7 @@ def metric_attributes(
     section: tuple[int, int] | None,
     comparisons: dict,
     parsed_indicator: tuple[int, int] | None = None,
-    metrics: list[tuple[int, int]] = (),
+    metrics: list[tuple[int, int]] | dict = (),
 ) -> MetricAttributes:
     """Indicator, period text and compared figure of the METRIC at `metric` (start, end).
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from dateutil import parser as _du_parser
@@ -351,12 +352,17 @@ def period_bounds(text: str, ref_date: _dt.date | None = None) -> tuple[_dt.date
 
 
 def _normalise(text: str, ref_date: object, infer_year: str) -> Period | None:
-    if not isinstance(text, str) or len(text) > 200:
+    if not isinstance(text, str) or len(text) > 200 or not isinstance(infer_year, str):
         return None
+    return _normalise_text(text, _to_date(ref_date), infer_year)
+
+
+@lru_cache(maxsize=8192)  # minutes repeat their dates ("2019/20", the meeting day): parse each once
+def _normalise_text(text: str, ref: _dt.date | None, infer_year: str) -> Period | None:
     s = _clean(text)
     if not s:
         return None
-    p = _parse_single(s, _to_date(ref_date), infer_year)
+    p = _parse_single(s, ref, infer_year)
     if p is None or not PERIOD_RE.match(p.text):
         return None
     return p
