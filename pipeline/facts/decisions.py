@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..rules import DECISION_CUE_KINDS, DECISION_CUE_RULES, RuleError, load_rule_file, rule_label
-from ..text import sentence_bounds
+from ..text import SENTENCE_END, sentence_bounds
 
 _NUMBER_WORDS = (
     "nil none zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -372,17 +372,16 @@ def _context_tally(cues: dict, text: str, start: int, end: int) -> tuple[int | N
 
 
 def _sentences(text: str, start: int, end: int):
-    """(start, end) of each sentence of text[start:end], cut to that window."""
+    """(start, end) of each sentence of text[start:end] (the boundaries of `pipeline.text.sentence_bounds`)."""
     position = start
-    while position < end:
-        while position < end and text[position].isspace():
-            position += 1
-        if position >= end:
-            return
-        sentence_start, sentence_end = sentence_bounds(text, position, position + 1)
-        sentence_end = min(max(sentence_end, position + 1), end)
-        yield max(sentence_start, start), sentence_end
-        position = sentence_end
+    for boundary in SENTENCE_END.finditer(text, start, end):
+        sentence_start, sentence_end = _trim(text, position, boundary.end())
+        if sentence_end > sentence_start:
+            yield sentence_start, sentence_end
+        position = boundary.end()
+    sentence_start, sentence_end = _trim(text, position, end)
+    if sentence_end > sentence_start:
+        yield sentence_start, sentence_end
 
 
 def _people_between(people: list[Person], start: int, end: int) -> list[Person]:
