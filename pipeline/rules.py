@@ -490,16 +490,17 @@ NAME_AFFIX_RULES = RuleSchema(
     "Name affixes",
     "name_affixes.jsonl",
     "One JSON object per line: words written before a name (honorifics) or after it (post-nominals) that are "
-    "never part of a PERSON mention. Read by the `minutes_titles` component, which trims them off a PERSON the "
+    "never part of a PERSON mention, and the article before a body named for what it does (never part of the ORG). Read by the `minutes_titles` component, which trims them off a PERSON the "
     "NER predicted with them (`Dr Ann Hale OBE` → `Ann Hale`).",
     (
         Field("id", _STR, "Unique name, used in errors.", required=True),
         Field(
             "kind",
             _STR,
-            "`honorific`: trimmed from the start of a PERSON; `post_nominal`: from its end.",
+            "`honorific`: trimmed from the start of a PERSON; `post_nominal`: from its end; `org_article`: trimmed "
+            "from the start of an ORG whose last word is an `org_generic_body` word ('The Youth Offending Team').",
             required=True,
-            choices=("honorific", "post_nominal"),
+            choices=("honorific", "post_nominal", "org_article", "org_generic_body"),
         ),
         Field(
             "words",

@@ -9,7 +9,8 @@ component makes the convention hold whatever the NER did:
 - an entity that starts with an office title followed by a name (its first word not a function word:
   `Mayor of London` stays) becomes ROLE (the title) + PERSON (the name);
 - a PERSON directly after an unmarked office title gets the title as a ROLE;
-- honorifics at the start of a PERSON and post-nominals at its end are trimmed off (spaces too);
+- honorifics at the start of a PERSON and post-nominals at its end are trimmed off (spaces too), and the
+  article before an ORG named for what it does (`The Youth Offending Team`);
 - a name the NER left untagged right after an office title (`Councillor Lindqvist`: capitalised words or
   initials, at most four) is a PERSON;
 - a name the NER cut at a surname particle (`Rhodri ap` + `Gwilym`) runs on over the capitalised words after
@@ -41,7 +42,12 @@ _SPACE = " \t\u00a0"
 def load_name_affixes(path=None) -> dict[str, frozenset[str]]:
     """{"honorific": words, "post_nominal": words} from `name_affixes.jsonl`."""
     records = load_rule_file(NAME_AFFIX_RULES, _affix_rule, path)
-    affixes: dict[str, set[str]] = {"honorific": set(), "post_nominal": set()}
+    affixes: dict[str, set[str]] = {
+        "honorific": set(),
+        "post_nominal": set(),
+        "org_article": set(),
+        "org_generic_body": set(),
+    }
     for rule in records:
         affixes[rule.kind] |= set(rule.words)
     return {kind: frozenset(words) for kind, words in affixes.items()}
@@ -114,6 +120,16 @@ class OfficeTitles:
         while end - start > 1 and doc[end - 1].text in self.affixes["post_nominal"]:
             end -= 1
         return Span(doc, start, end, label="PERSON") if end > start else None
+
+    def _trim_org(self, doc: Doc, span: Span) -> Span:
+        """`The Youth Offending Team` -> `Youth Offending Team`: the article is not part of a generic body's name."""
+        if (
+            len(span) > 2
+            and span[0].text in self.affixes["org_article"]
+            and span[-1].text in self.affixes["org_generic_body"]
+        ):
+            return Span(doc, span.start + 1, span.end, label="ORG")
+        return span
 
     def _split(self, doc: Doc, ent: Span) -> list[Span]:
         form = self._leading_title(ent.text)
@@ -191,6 +207,8 @@ class OfficeTitles:
             for part in parts:
                 if part.label_ == "PERSON":
                     part = self._trim_person(doc, part) or part
+                elif part.label_ == "ORG":
+                    part = self._trim_org(doc, part)
                 ents.append(part)
         ents = [trimmed for ent in ents if (trimmed := _strip_space(doc, ent)) is not None]
         ents = self._repair_names(doc, sorted(ents, key=lambda span: span.start))

@@ -111,6 +111,18 @@ def test_a_title_run_into_a_name_is_split_and_affixes_are_trimmed():
     ]
 
 
+def test_the_article_before_a_body_named_for_what_it_does_is_not_part_of_it():
+    doc = _titles_doc(
+        "The Youth Offending Team met The Children's Society and The Board.",
+        [("The Youth Offending Team", "ORG"), ("The Children's Society", "ORG"), ("The Board", "ORG")],
+    )
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Youth Offending Team", "ORG"),
+        ("The Children's Society", "ORG"),  # a proper name keeps its article
+        ("The Board", "ORG"),  # one word left is no name
+    ]
+
+
 def test_an_unmarked_title_before_a_person_becomes_a_role_and_an_untagged_name_after_a_title_a_person():
     doc = _titles_doc("Present: Councillors Ann Hale and Cllr Lindqvist (Chair).", [("Ann Hale", "PERSON")])
     assert [(e.text, e.label_) for e in doc.ents] == [
