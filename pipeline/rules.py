@@ -490,7 +490,8 @@ NAME_AFFIX_RULES = RuleSchema(
     "Name affixes",
     "name_affixes.jsonl",
     "One JSON object per line: words written before a name (honorifics) or after it (post-nominals) that are "
-    "never part of a PERSON mention, and the article before a body named for what it does (never part of the ORG). Read by the `minutes_titles` component, which trims them off a PERSON the "
+    "never part of a PERSON mention, and the article before a body named for what it does (never part of the "
+    "ORG). Read by the `minutes_titles` component, which trims them off a PERSON the "
     "NER predicted with them (`Dr Ann Hale OBE` → `Ann Hale`).",
     (
         Field("id", _STR, "Unique name, used in errors.", required=True),
