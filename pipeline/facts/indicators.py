@@ -129,6 +129,37 @@ def _blocked(token, blocked: set[int]) -> bool:
     return token.i in blocked or token.is_punct or token.like_num and token.ent_type_ in ("METRIC", "DATE")
 
 
+def _pronoun_tail(pronoun, blocked: set[int]) -> list:
+    """The words after "of them" up to the clause's end (a preposition before them dropped)."""
+    tail = []
+    for token in pronoun.doc[pronoun.i + 1 : pronoun.i + 1 + MAX_TOKENS]:
+        if token.is_punct or token.is_space or _stops(token, blocked) or token.dep_ == "cc":
+            break
+        tail.append(token)
+    while tail and tail[0].pos_ == "ADP":
+        tail = tail[1:]
+    return tail if any(t.pos_ in NOUNS or t.pos_ == "VERB" for t in tail) else []
+
+
+def _stops(token, blocked: set[int]) -> bool:
+    return token.ent_type_ in ("DATE", "METRIC") or token.i in blocked
+
+
+def _pruned(token, blocked: set[int]) -> list:
+    """`token`'s subtree without the branches that hold a date or a figure ("in temporary accommodation on
+    31/12/2019" -> "in temporary accommodation"); empty when the token itself is one."""
+    if _stops(token, blocked):
+        return []
+    kept = [token]
+    for child in token.children:
+        subtree = list(child.subtree)
+        if not any(_stops(t, blocked) for t in subtree):
+            kept += subtree
+        elif child.dep_ not in ("prep", "npadvmod", "appos", "relcl", "conj", "cc", "punct", "advcl", "acl", "pobj"):
+            kept += _pruned(child, blocked)
+    return sorted(kept, key=lambda t: t.i)
+
+
 def _phrase(noun, blocked: set[int], subject=None) -> list:
     """The noun with its modifiers and complements, left to right, without dates, figures and clauses."""
     keep = [noun]
@@ -138,19 +169,19 @@ def _phrase(noun, blocked: set[int], subject=None) -> list:
     for child in noun.rights:
         if child.dep_ not in KEEP_RIGHT or child.is_punct:
             break
-        subtree = [t for t in child.subtree]
-        if any(t.ent_type_ in ("DATE", "METRIC") or t.i in blocked for t in subtree):
-            break
-        keep += subtree
+        pruned = _pruned(child, blocked)
+        keep += pruned if len(pruned) > 1 or pruned == list(child.subtree) else []
+        if pruned != list(child.subtree):
+            break  # a date or another figure further right: what follows is about it
     if subject is not None and subject.dep_ in ("nsubj", "nsubjpass") and subject.head.pos_ in ("VERB", "AUX"):
         verb = subject.head
         keep.append(verb)
         for child in verb.rights:
-            if child.dep_ in ("dobj", "prep", "xcomp", "acomp", "prt", "attr") and not any(
-                t.ent_type_ in ("DATE", "METRIC") or t.i in blocked for t in child.subtree
-            ):
-                keep += list(child.subtree)
-                break
+            if child.dep_ in ("dobj", "prep", "xcomp", "acomp", "prt", "attr", "oprd"):
+                pruned = _pruned(child, blocked)
+                if len(pruned) > 1 or pruned == list(child.subtree):
+                    keep += pruned
+                    break
     tokens = sorted({t.i: t for t in keep}.values(), key=lambda t: t.i)
     while tokens and (tokens[0].dep_ == "det" or tokens[0].is_punct):
         tokens = tokens[1:]
@@ -183,7 +214,10 @@ def parse_indicator(ent) -> tuple[int, int] | None:
     if noun is None and of is not None:
         counted = next((t for t in of.children if t.dep_ == "pobj"), None)
         if counted is not None and counted.pos_ in PRONOUNS:
-            return None  # "63 of them": what the sentence's other figure measures
+            # "61% of them to people aged over 70", "nineteen of them awaiting a package of care": what follows
+            # the pronoun says which of them; "63 of them" alone: what the sentence's other figure measures
+            tail = _pronoun_tail(counted, blocked)
+            return _within_cell(ent, counted, tail) if tail else None
         noun = counted if counted is not None and counted.pos_ in NOUNS else None
         share = noun is not None
     if noun is None and root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and root.head.pos_ in NOUNS:
