@@ -363,6 +363,11 @@ def find_period(
             return (0 if cue else 1, abs(date[0] - start))
 
         return with_cue(text, *min(near, key=rank))
+    # every date of the sentence is another figure's: the figure just before this one in it, whose words this
+    # one goes on with ("… to 96 in 2016/17, a rate per 100,000 of 412"), shares its date
+    before = [(other, date) for other, date in own.items() if date and lo <= other[0] and other[1] <= start]
+    if before and not baseline:
+        return text[slice(*max(before)[1])]
     # a governing "As at <DATE>" earlier in the section, or a heading "position at end of <DATE>"
     section_start = section[0] if section else max(0, start - 3000)
     above = line_start
