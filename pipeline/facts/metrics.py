@@ -386,13 +386,19 @@ def find_period(
     return None
 
 
-_RANGE_CUE = re.compile(r"\b(since|between)\s+$", re.I)
+# words before a DATE that make a range of it (read by `pipeline.normalise.dates.normalise_period`)
+_RANGE_CUE = re.compile(
+    r"\b(?:since|between(?:\s+[^,;.\n]{2,30}?\s+and)?"
+    r"|(?:the\s+)?(?:first|second|last)\s+(?:half|quarter|(?:two|three)\s+quarters|(?:six|nine)\s+months)\s+of"
+    r"|(?:the\s+)?(?:year|twelve\s+months|12\s+months)\s+(?:to|ending)(?:\s+the\s+end\s+of)?)\s+(?:the\s+)?$",
+    re.I,
+)
 
 
 def _with_range_cue(text: str, date_start: int, date_end: int) -> str:
-    """The DATE's text with a "since" or "between" before it: they make a range of it ("since January 2024"
-    runs to the meeting; "between April and September 2024")."""
-    cue = _RANGE_CUE.search(text, max(0, date_start - 9), date_start)
+    """The DATE's text with the words before it that make a range of it: "since January 2024" (to the
+    meeting), "between October and December 2023", "the first half of 2019/20", "the year to September 2021"."""
+    cue = _RANGE_CUE.search(text, max(0, date_start - 48), date_start)
     return text[cue.start() if cue else date_start : date_end]
 
 

@@ -411,13 +411,45 @@ def normalise_period(text: str, meeting: _dt.date | None = None) -> str | None:
     '2015-01'
     """
     since = _SINCE_RE.match(text or "")
-    period = _normalise(text[since.end() :] if since else text, meeting, "past")
+    part = _PART_OF_RE.match(text or "")
+    year_to = _YEAR_TO_RE.match(text or "")
+    cue = since or part or year_to
+    period = _normalise(text[cue.end() :] if cue else text, meeting, "past")
     if period is None:
         return None
     if since and meeting is not None:
         joined = join_periods(period, day_period(meeting.year, meeting.month, meeting.day))
         return joined.text if joined else period.text
+    if part:  # "the first half of 2019/20": a share of the period, from its start (or, "last", to its end)
+        months = _PART_MONTHS[" ".join(part.group("part").lower().split())]
+        if part.group("which").lower() == "second":
+            start, end = _add_months(period.start, months), period.end
+        elif part.group("which").lower() == "last":
+            start, end = _add_months(period.end + _dt.timedelta(days=1), -months), period.end
+        else:
+            start, end = period.start, _add_months(period.start, months) - _dt.timedelta(days=1)
+        return f"{start.isoformat()}..{end.isoformat()}" if start <= end else period.text
+    if year_to:  # "the year to September 2021": the twelve months that end with it
+        first = _add_months(period.end + _dt.timedelta(days=1), -12)
+        return f"{first.year:04d}-{first.month:02d}..{period.end.year:04d}-{period.end.month:02d}"
     return period.text
+
+
+_PART_OF_RE = re.compile(
+    r"^\s*(?:the\s+)?(?P<which>first|second|last)\s+(?P<part>half|quarter|(?:two|three)\s+quarters|(?:six|nine)\s+months)"
+    r"\s+of\s+(?:the\s+)?",
+    re.I,
+)
+_PART_MONTHS = {"half": 6, "quarter": 3, "two quarters": 6, "three quarters": 9, "six months": 6, "nine months": 9}
+_YEAR_TO_RE = re.compile(
+    r"^\s*(?:the\s+)?(?:year|twelve\s+months|12\s+months)\s+(?:to|ending)(?:\s+the\s+end\s+of)?\s+(?:the\s+)?", re.I
+)
+
+
+def _add_months(day: _dt.date, months: int) -> _dt.date:
+    """The first of the month `months` after `day`'s month (negative: before)."""
+    index = day.year * 12 + day.month - 1 + months
+    return _dt.date(index // 12, index % 12 + 1, 1)
 
 
 # --------------------------------------------------------------------------------------------

@@ -439,6 +439,23 @@ def test_a_figures_period_since_between_and_without_a_year():
     assert normalise_period("October", meeting) == "2023-10"  # what a figure reports has happened
     assert normalise_period("2023/24", meeting) == "2023-04-01..2024-03-31"
     assert normalise_period("no date here", meeting) is None
+    assert normalise_period("the first half of 2023/24", meeting) == "2023-04-01..2023-09-30"
+    assert normalise_period("first three quarters of 2023/24", meeting) == "2023-04-01..2023-12-31"
+    assert normalise_period("the last quarter of 2023/24", meeting) == "2024-01-01..2024-03-31"
+    assert normalise_period("the year to September 2023", meeting) == "2022-10..2023-09"
+
+
+def test_the_words_before_a_date_that_make_a_range_of_it_go_with_it():
+    text = "Between October and December 2023, 412 people were discharged; 604 in the first half of 2019/20."
+    for date, expected in (
+        ("December 2023", "Between October and December 2023"),
+        ("2019/20", "the first half of 2019/20"),
+    ):
+        start = text.index(date)
+        dates = [(start, start + len(date))]
+        figure = text.index("412") if "2023" in date else text.index("604")
+        sentence = (text.rfind(";", 0, figure) + 1 if "2019" in date else 0, len(text))
+        assert find_period(text, figure, figure + 3, sentence, dates, None) == expected
 
 
 def _parsed(words, heads, deps, pos, figure: tuple[int, int]):
