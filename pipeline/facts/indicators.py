@@ -167,7 +167,10 @@ def _phrase(noun, blocked: set[int], subject=None) -> list:
         if child.dep_ in KEEP_LEFT and not any(_blocked(t, blocked) for t in child.subtree):
             keep += list(child.subtree)
     for child in noun.rights:
-        if child.dep_ not in KEEP_RIGHT or child.is_punct:
+        coordinated = child.dep_ == "cc" or (
+            child.dep_ == "conj" and child.pos_ in NOUNS
+        )  # "speech and language therapy"
+        if (child.dep_ not in KEEP_RIGHT and not coordinated) or child.is_punct:
             break
         pruned = _pruned(child, blocked)
         keep += pruned if len(pruned) > 1 or pruned == list(child.subtree) else []

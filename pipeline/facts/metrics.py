@@ -135,8 +135,10 @@ def _following_noun_phrase(text: str, start: int, limit: int) -> tuple[int, int]
         low = tok.lower()
         if not (tok[0].isalnum() or tok[0] in "'’"):
             break
-        if low in _STOP and not (low == "of" and n and n < 4):
-            break
+        next_word = _WORD.match(text, w.end() + 1) if low == "and" else None
+        coordinated = next_word and next_word.group()[0].isalpha() and next_word.group().lower() not in _STOP
+        if low in _STOP and not (low == "of" and n and n < 4) and not (coordinated and n):
+            break  # "bridges and highway structures" goes on; "and the Council", "and 82.6% were" end it
         if tok[0].isdigit():
             break
         if words_start is None:
