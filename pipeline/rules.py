@@ -204,7 +204,7 @@ def load_rule_file(schema: RuleSchema, build: Callable[[Any, str, int], T], path
 _STR, _INT, _BOOL, _LIST, _OBJECT = (str,), (int,), (bool,), (list,), (dict,)
 _STR_OR_NULL = (str, type(None))
 
-SECTION_RULE_TYPES = ("section", "nested", "classify", "title_strip")
+SECTION_RULE_TYPES = ("section", "nested", "classify", "title_strip", "item_number")
 SECTION_SCOPES = ("any", "preamble", "before_items", "body")
 SECTION_EXTENTS = ("until_next", "match")
 MEETING_FIELDS = ("council", "committee", "date", "time", "venue")
@@ -227,14 +227,15 @@ SECTION_RULES = RuleSchema(
             "kind",
             _STR,
             "Section kind, a lowercase identifier such as `item` or `attendance_group`; "
-            "required except for `title_strip` rules, which have none.",
+            "required except for `title_strip` and `item_number` rules, which have none.",
         ),
         Field(
             "type",
             _STR,
             "`section`: a top-level section starts at each match; `nested`: a section inside a "
             "top-level one; `classify`: re-kinds an `other` section whose text matches; `title_strip`: "
-            "removed from titles.",
+            "removed from titles; `item_number`: its `number` group, found near the start of an item whose heading "
+            "printed none, is that item's number ('(Item 7.)' on a ModernGov item page).",
             "section",
             choices=SECTION_RULE_TYPES,
         ),

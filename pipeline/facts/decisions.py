@@ -58,7 +58,8 @@ _PART_LABEL = re.compile(
 )
 _MARKER_LINE = re.compile(r"^\s*</?AI\d+>\s*$", re.IGNORECASE | re.MULTILINE)
 _ITEM_REF = re.compile(
-    r"\b(?:agenda\s+)?(?:items?|minutes?)\s+(?:no\.?\s*|number\s+)?(?P<item>\d{1,3}[a-z]?(?:[./]\d{1,3})?)\b",
+    r"\b(?:agenda\s+)?(?:items?|minutes?)\s+(?:no\.?\s*|number\s+)?"
+    r"(?P<item>(?:[A-Z]{2,6}[/ ]?)?\d{1,3}[a-z]?(?:[./]\d{1,3})*)\b",
     re.IGNORECASE,
 )
 _REASON = re.compile(
@@ -148,7 +149,11 @@ def people_of_doc(
 def with_full_names(people: list[Person]) -> list[Person]:
     """A short form ('Ashworth', 'B Ashworth') takes the full name of the document's only full name with that
     surname (and initial), as the people table merges them within a council."""
-    full = {p.name for p in people if len(p.name.split()) > 1 and len(p.name.split()[0]) > 1}
+    full = {
+        p.name
+        for p in people
+        if len(p.name.split()) > 1 and len(p.name.split()[0]) > 1 and not _LIST_SEPARATOR.search(p.name)
+    }  # a mention the NER ran over a list ("Chaudhry, Fahy") is no full name
     for person in people:
         words = person.name.split()
         if person.name in full or not words:
@@ -266,14 +271,21 @@ _INLINE_RESOLUTION = re.compile(
     re.IGNORECASE,
 )
 _INLINE_PART = re.compile(r"(?<=\s)\((?P<label>\d{1,2}|[ivx]{1,5}|[a-h])\)[^\S\n]+", re.IGNORECASE)
+_INLINE_DOTTED_PART = re.compile(
+    r"(?:(?<=\s)|(?<=^))(?P<label>\d{1,2}|[ivx]{1,5}|[a-h])\.[^\S\n]+(?=\w)", re.IGNORECASE
+)
+_RESOLVED_THAT = re.compile(
+    r"\b(?:resolved|agreed|decided)(?:\s+(?:unanimously|without\s+dissent|nem\.?\s*con\.?))?\s+(?P<that>that)\b", re.I
+)
 _TRAILING_NOTE = re.compile(r"\s*\([^()\n]{0,60}\)\W*$")  # "(Carried unanimously)" after a decision
 
 
 def _cells(text: str, start: int, end: int):
-    """(start, end) of each table cell or line in [start, end): a pipe-table row is cut at its pipes."""
+    """(start, end) of each table cell or line in [start, end): a pipe-table row is cut at its pipes, any
+    other line at its tabs (AKS rows: 'NN<TAB>Title<TAB>Received.')."""
     position = start
     for line in text[start:end].split("\n"):
-        pieces = line.split("|") if line.count("|") >= 2 else [line]
+        pieces = line.split("|") if line.count("|") >= 2 else line.split("\t")
         offset = position
         for piece in pieces:
             if piece.strip():
@@ -309,6 +321,10 @@ def _sentence_decisions(text: str, sections: list[dict], cues: dict, found: list
                         # "Work Programme Minutes: Agreed.": the decision is what follows the label
                         found_at = sentence_start + cue.pattern.search(sentence).start()
                         label_end = found_at + 1 if text[found_at] == ":" else sentence_start
+                        # "It was proposed by …, seconded by … and RESOLVED unanimously that the minutes …"
+                        that = _RESOLVED_THAT.search(text, label_end, sentence_end)
+                        if that and "," in text[label_end : that.start()]:  # a preamble of who moved it
+                            label_end = that.start("that")
                         pieces.append((None, *_trim(text, label_end, sentence_end)))
             cell_text = text[cell_start:cell_end]
             for part, part_start, part_end in pieces:
@@ -336,6 +352,9 @@ def _inline_parts(text: str, start: int, end: int) -> list[tuple[str | None, int
     """The parts `(1) …; (2) …` of a resolution written on one line; a short 'That the Board' before them is
     the preamble, not a part."""
     labels = list(_INLINE_PART.finditer(text, start, end))
+    if not labels:  # "i. that …; and ii. that …": dotted labels count when the line has two or more
+        dotted = list(_INLINE_DOTTED_PART.finditer(text, start, end))
+        labels = dotted if len(dotted) >= 2 else []
     if not labels:
         return [(None, *_trim(text, start, end))]
     parts = []
@@ -399,7 +418,7 @@ _LISTED_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|[a-z]{1,3}
 def _listed_people(text: str, start: int, end: int, people: list[Person]) -> list[Person]:
     """The members a vote label's list names: the PERSON mentions in it, and each list piece that is a name
     the NER did not mark (a surname alone in a list is easy to miss), named by the document's full name."""
-    marked = _people_between(people, start, end)
+    marked = [p for p in _people_between(people, start, end) if not _LIST_SEPARATOR.search(p.name)]
     listed = list(marked)
     position = start
     for piece in _LIST_SEPARATOR.split(text[start:end]):

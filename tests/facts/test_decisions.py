@@ -181,3 +181,28 @@ def test_aks_rows_a_lost_motion_and_a_case_reference(nlp):
     ]
     # the application the declaration names is considered under item 14
     assert [(i["person"], i["item_number"], i["withdrew"]) for i in rows["interests"]] == [("Amir Khan", "14", True)]
+
+
+def test_prefixed_minute_numbers_a_moved_resolution_and_dotted_parts(nlp):
+    rows = rows_of(nlp, "prefixed_numbers.txt")
+    assert [(d["item_number"], d["part"], d["text"]) for d in rows["decisions"]] == [
+        ("HC/32/25", None, "that the minutes of the meeting held on 4 February 2025 be approved as a true record."),
+        ("HC/33/25", "i", "that rents rise by 2.7%; and"),
+        ("HC/33/25", "ii", "that service charges be frozen."),
+        ("HC/34/25", None, "The Committee agreed its work programme for 2025/26."),
+    ]
+    assert [(i["person"], i["item_number"], i["kind"]) for i in rows["interests"]] == [
+        ("Priya Rao", "HC/33/25", "personal")
+    ]
+
+
+def test_an_item_page_takes_its_number_from_the_meeting_line(nlp):
+    rows = rows_of(nlp, "item_page_number.txt")
+    assert [(d["item_number"], d["text"]) for d in rows["decisions"]] == [("9", "That planning permission be granted.")]
+    # a surname alone keeps its form where the document names no one in full with it
+    assert {(v["person"], v["vote"], v["item_number"], v["decision_id"]) for v in rows["votes"]} == {
+        ("Nadia Kerr", "for", "9", None),
+        ("Lyle", "for", "9", None),
+        ("Rao", "against", "9", None),
+        ("Tate", "against", "9", None),
+    }

@@ -48,9 +48,9 @@ def validate_rule(record: Any, where: str = "rule", index: int = 0) -> SectionRu
     label = rule_label(where, values["id"])
     rule_type = values["type"]
     kind = values["kind"]
-    if rule_type == "title_strip":
+    if rule_type in ("title_strip", "item_number"):
         if kind is not None:
-            raise RuleError(f"{label}: 'title_strip' rules have no 'kind'")
+            raise RuleError(f"{label}: {rule_type!r} rules have no 'kind'")
     elif kind is None:
         raise RuleError(f"{label}: missing required key 'kind'")
     elif not _KIND_RE.match(kind):
@@ -65,6 +65,8 @@ def validate_rule(record: Any, where: str = "rule", index: int = 0) -> SectionRu
     unknown_groups = groups - set(_GROUPS) - {start_group}
     if unknown_groups and rule_type in ("section", "nested"):
         raise RuleError(f"{label}: unknown named group(s) {sorted(unknown_groups)}; use 'number' and 'title'")
+    if rule_type == "item_number" and "number" not in groups:
+        raise RuleError(f"{label}: 'item_number' rules need a named group 'number'")
     if values["sequential"] and ("number" not in groups or kind != "item"):
         raise RuleError(f"{label}: 'sequential' needs an item rule with a named group 'number'")
     for key in ("parents", "parent_rules", "until"):

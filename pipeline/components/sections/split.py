@@ -285,6 +285,7 @@ def split_sections(text: str, rules: list[SectionRule], settings: SplitSettings 
     """Sections of one document as plain dicts (see the module docstring)."""
     lines = Lines(text)
     tops = _build_top(text, _top_candidates(text, rules, settings, lines))
+    _number_unnumbered_items(text, tops, [r for r in rules if r.type == "item_number"])
 
     classify = sorted((r for r in rules if r.type == "classify"), key=lambda r: -r.priority)
     for top in tops:
@@ -342,6 +343,22 @@ def split_sections(text: str, rules: list[SectionRule], settings: SplitSettings 
             section["parent"] = top_index[parent_top]
         sections.append(section)
     return sections
+
+
+ITEM_NUMBER_REACH = 600  # characters after an unnumbered item's heading searched for its number
+
+
+def _number_unnumbered_items(text: str, tops: list[TopSection], rules: list[SectionRule]) -> None:
+    """An item whose heading printed no number takes the one an `item_number` rule finds just after it."""
+    for top in tops:
+        if top.kind != "item" or top.number:
+            continue
+        window_end = min(top.end or len(text), top.body_start + ITEM_NUMBER_REACH)
+        for rule in rules:
+            found = rule.regex.search(text, top.body_start, window_end)
+            if found:
+                top.number = found.group("number")
+                break
 
 
 def _section(kind: str, start: int, end: int, number: str | None, title: str | None) -> dict:
