@@ -58,8 +58,8 @@ _PART_LABEL = re.compile(
 )
 _MARKER_LINE = re.compile(r"^\s*</?AI\d+>\s*$", re.IGNORECASE | re.MULTILINE)
 _ITEM_REF = re.compile(
-    r"\b(?:agenda\s+)?(?:items?|minutes?)\s+(?:no\.?\s*|number\s+)?"
-    r"(?P<item>(?:[A-Z]{2,6}[/ ]?)?\d{1,3}[a-z]?(?:[./]\d{1,3})*)\b",
+    r"\b(?:agenda\s+)?(?:items?|minutes?|articles?)\s+(?:no\.?\s*|number\s+)?"
+    r"(?P<item>(?:[A-Z]{1,6}[/ ]?)?\d{1,3}[a-z]?(?:[./]\d{1,4})*)\b",
     re.IGNORECASE,
 )
 _REASON = re.compile(
@@ -146,6 +146,9 @@ def people_of_doc(
     return with_full_names(people)
 
 
+_SURNAME_PARTICLES = frozenset("ó o' mac mc ap ab de da di du van von le la st. st ní nic".split())
+
+
 def with_full_names(people: list[Person]) -> list[Person]:
     """A short form ('Ashworth', 'B Ashworth') takes the full name of the document's only full name with that
     surname (and initial), as the people table merges them within a council."""
@@ -158,11 +161,13 @@ def with_full_names(people: list[Person]) -> list[Person]:
         words = person.name.split()
         if person.name in full or not words:
             continue
-        initial = words[0][0].casefold() if len(words) > 1 else None
+        particle = words[0].casefold() in _SURNAME_PARTICLES  # "Ó Duibhir", "ap Gwilym": a surname, no initial
+        initial = words[0][0].casefold() if len(words) > 1 and not particle else None
+        surname = [w.casefold() for w in (words if particle else words[-1:])]
         fits = {
             name
             for name in full
-            if name.split()[-1].casefold() == words[-1].casefold()
+            if [w.casefold() for w in name.split()[-len(surname) :]] == surname
             and (initial is None or name[0].casefold() == initial)
         }
         if len(fits) == 1:
@@ -412,7 +417,13 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 _MEMBER_TITLES = re.compile(
     r"^(?:(?:county|borough|city|town|parish)\s+)?(?:councill?ors?|cllrs?\.?|mr|mrs|ms|miss|dr)\s+", re.I
 )
-_LISTED_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|[a-z]{1,3}(?=\s+[A-Z]))){0,3}")
+_LISTED_NAME = re.compile(r"[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3}")  # capitals checked by _is_name
+
+
+def _is_name(words: str) -> bool:
+    """Capitalised words, a short lowercase particle between them allowed ("Ó Briain", "Rhys ap Gwilym")."""
+    parts = words.split()
+    return parts[0][0].isupper() and all(w[0].isupper() or (len(w) <= 3 and w.islower()) for w in parts)
 
 
 def _listed_people(text: str, start: int, end: int, people: list[Person]) -> list[Person]:
@@ -430,7 +441,11 @@ def _listed_people(text: str, start: int, end: int, people: list[Person]) -> lis
         title = _MEMBER_TITLES.match(piece)
         name_start = piece_start + (title.end() if title else 0)
         name = _LISTED_NAME.fullmatch(text, name_start, piece_start + len(piece.rstrip(" .;:")))
-        if name is None or any(p.start < name.end() and name.start() < p.end for p in marked):
+        if (
+            name is None
+            or not _is_name(name.group())
+            or any(p.start < name.end() and name.start() < p.end for p in marked)
+        ):
             continue
         listed.append(Person(name.start(), name.end(), name.group(), None))
     fresh = [p for p in listed if p not in marked]
@@ -468,7 +483,7 @@ def _votes(text: str, people: list[Person], cues: dict) -> list[dict]:
 # "items 6 and 7", "items 5, 7 and 9": the items after the first one
 _MORE_ITEMS = re.compile(r"\s*(?:,|and|&)\s*(\d{1,3}[a-z]?)\b", re.IGNORECASE)
 # an application or case reference ("15/00785/FUL", "19/74102/FUL") that names what an item considers
-_CASE_REFERENCE = re.compile(r"\b\d{2,4}/\d{3,6}(?:/[A-Z]{2,6})?\b")
+_CASE_REFERENCE = re.compile(r"\b[A-Z]{0,2}\d{2,4}/\d{3,6}(?:/[A-Z]{2,6})?\b")
 
 
 def _more_items(text: str, position: int, end: int) -> list[str]:
@@ -512,7 +527,9 @@ def _interests(text: str, sections: list[dict], people: list[Person], cues: dict
                 continue
             seen.add((sentence_start, sentence_end))
             kind = _best(cues["interest_kind"], sentence)
-            reference = _ITEM_REF.search(text, match.start(), sentence_end)
+            # "in Minute No. 49/2025": the sentence splitter stops at "No.", the reference runs on
+            reference = _ITEM_REF.search(text, match.start(), min(sentence_end + 40, len(text)))
+            reference = reference if reference and reference.start() < sentence_end else None
             named_item = _item_naming(text, sections, match.start(), sentence_end, item_at)
             if reference:
                 item_numbers = [reference.group("item"), *_more_items(text, reference.end(), sentence_end)]

@@ -109,9 +109,10 @@ def candidate_pairs(text: str, ents: list[Ent], max_chars: int = MAX_PAIR_CHARS)
 
 
 def rule_ok_across(between: str) -> bool:
-    """A blank line between two mentions still allows a pair when the last line is a bullet ("· Org")."""
+    """A blank line between two mentions still allows a pair when the last line is a bullet ("· Org") or a
+    bullet's lead ("· Fostering and YOT Team, " before "LCC"), as `name_then_bullet` reads them."""
     lines = between.split("\n")
-    return bool(lines) and _BULLET_LINE.match(lines[-1]) is not None
+    return bool(lines) and (_BULLET_LINE.match(lines[-1]) is not None or _BULLET_LEAD.match(lines[-1]) is not None)
 
 
 def _shape(between: str) -> str:

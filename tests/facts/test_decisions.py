@@ -15,7 +15,7 @@ from pipeline.rules import RuleError
 FIXTURES = REPO / "tests" / "fixtures" / "decisions"
 NAME = re.compile(
     r"(?<=Councillor )[A-Z][a-z]+ [A-Z][\w']+|(?<=Councillors )[A-Z][a-z]+ [A-Z][\w']+"
-    r"|(?<=, )[A-Z][a-z]+ [A-Z][\w']+(?= and|,|\n| \()|(?<=and )[A-Z][a-z]+ [A-Z][\w']+"
+    r"|(?<=, )[A-Z][a-z]+ (?:Ó )?[A-Z][\w']+(?= and|,|\n| \()|(?<=and )[A-Z][a-z]+ [A-Z][\w']+"
 )
 
 
@@ -206,3 +206,18 @@ def test_an_item_page_takes_its_number_from_the_meeting_line(nlp):
         ("Rao", "against", "9", None),
         ("Tate", "against", "9", None),
     }
+
+
+def test_articles_tabbed_vote_labels_and_sentence_decisions(nlp):
+    rows = rows_of(nlp, "articles_tabs.txt")
+    assert [(d["item_number"], d["text"]) for d in rows["decisions"]] == [
+        ("2", "Following debate, the Committee RESOLVED to grant planning permission."),
+        ("3/2025", "The minutes of the meeting of 2 May 2025 were approved."),
+    ]
+    # "Ó Briain" is a surname with its particle: the attendance list's "Colm Ó Briain"
+    assert [(v["person"], v["vote"], v["item_number"]) for v in rows["votes"]] == [
+        ("Iona Reid", "for", "2"),
+        ("Colm Ó Briain", "for", "2"),
+        ("Dev Sood", "against", "2"),
+    ]
+    assert [(i["person"], i["item_number"], i["withdrew"]) for i in rows["interests"]] == [("Ruth Mair", "2", True)]
