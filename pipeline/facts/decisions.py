@@ -6,13 +6,17 @@
   `Decision:`, 'It was agreed that:') is one decision, or one per numbered part when its lines start with
   part labels (`1.`, `(2)`, `iii.`, `a)`; bullets are parts without a label). The text is the section's
   words after the cue and the label, up to the section's end (ModernGov `<AI>` markers and blank tails
-  trimmed). Its outcome is the highest-priority `outcome` cue in the text; how it was carried, a `carried`
-  cue in the text, on the cue line or in the item's text just before it.
-- **Votes**: a `vote_label` (`For:`, `Against (2):`) governs the PERSON mentions after it up to the next label
-  or the end of its line; a `person_vote` cue, the PERSON mention(s) before it in its sentence. A vote
-  belongs to the first decision of its item after it, else the last one before it. Tallies (`tally`
-  cues) in an item's text before a decision (or in it) give that decision's counts; with named votes too,
-  the counts are compared (`tally_consistent`).
+  trimmed). So is a `Resolved:` inside a table cell or a line (its inline parts `(1)`, `i.` split), and a
+  `decision_sentence` sentence no resolution section holds ('Noted.', 'Members AGREED that …', the previous
+  minutes approved in prose). Its outcome is the highest-priority `outcome` cue in the text; how it was
+  carried, a `carried` cue in the text, on the cue line or in the item's text just before it.
+- **Votes**: a `vote_label` (`For:`, `Against (2):`) governs the members its list names up to the next label
+  or the end of its line (PERSON mentions, and surnames the NER missed, named by the document's full names);
+  a `person_vote` cue, the PERSON mention(s) before it in its sentence. A vote belongs to the first decision
+  of its item after it unless a `motion_closed` cue (a lost motion, an amendment) comes between, else the
+  last one before it. Tallies (`tally` cues) in a decision or in the item's text before it (not in an
+  `other_motion` sentence) give that decision's counts; with named votes too, the counts are compared
+  (`tally_consistent`).
 - **Interests**: a sentence with an `interest` cue (and no `no_interest` cue) declares an interest for
   each PERSON mention before the cue (or after 'by' when none is before it); the kind is the
   highest-priority `interest_kind` cue, the item the one it names ('Item 5', 'minute 45/19') or, when it
