@@ -13,6 +13,8 @@ from pipeline.paths import REPO
 from pipeline.rules import RuleError
 
 FIXTURES = REPO / "tests" / "fixtures" / "decisions"
+# more layouts, kept apart: the notebook-helper tests extract the whole decisions folder and count its rows
+LAYOUTS = REPO / "tests" / "fixtures" / "decision_layouts"
 NAME = re.compile(
     r"(?<=Councillor )[A-Z][a-z]+ [A-Z][\w']+|(?<=Councillors )[A-Z][a-z]+ [A-Z][\w']+"
     r"|(?<=, )[A-Z][a-z]+ (?:Ó )?[A-Z][\w']+(?= and|,|\n| \()|(?<=and )[A-Z][a-z]+ [A-Z][\w']+"
@@ -20,7 +22,8 @@ NAME = re.compile(
 
 
 def rows_of(nlp, name: str) -> dict[str, list[dict]]:
-    text = (FIXTURES / name).read_text(encoding="utf-8")
+    path = FIXTURES / name if (FIXTURES / name).is_file() else LAYOUTS / name
+    text = path.read_text(encoding="utf-8")
     doc = nlp(text)
     people = [Person(m.start(), m.end(), m.group(), f"e{i}") for i, m in enumerate(NAME.finditer(text))]
     return decision_rows("doc-0", text, doc._.sections, people, lambda offset: None)
