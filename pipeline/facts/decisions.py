@@ -236,6 +236,22 @@ def _item_of(sections: list[dict], section: dict) -> dict | None:
     return None
 
 
+def _decision(item, part, words, outcome, carried, span: tuple[int, int], context_start: int) -> dict:
+    """One decision found in the text, before it gets its id, tally and section."""
+    return {
+        "item_number": item.get("item_number") if item else None,
+        "item_title": item.get("title") if item else None,
+        "item_start": item["start_char"] if item else None,
+        "part": part,
+        "text": words,
+        "outcome": outcome.value if outcome else None,
+        "carried": carried.value if carried else None,
+        "start_char": span[0],
+        "end_char": span[1],
+        "context_start": context_start,
+    }
+
+
 def _decisions(text: str, sections: list[dict], cues: dict) -> list[dict]:
     decisions = []
     for section in sections:
@@ -256,20 +272,7 @@ def _decisions(text: str, sections: list[dict], cues: dict) -> list[dict]:
             carried = _best(cues["carried"], words) or _best(cues["carried"], cue_text)
             if carried is None and before:
                 carried = _best(cues["carried"], before)
-            decisions.append(
-                {
-                    "item_number": item.get("item_number") if item else None,
-                    "item_title": item.get("title") if item else None,
-                    "item_start": item["start_char"] if item else None,
-                    "part": part,
-                    "text": words,
-                    "outcome": outcome.value if outcome else None,
-                    "carried": carried.value if carried else None,
-                    "start_char": part_start,
-                    "end_char": part_end,
-                    "context_start": context_start,
-                }
-            )
+            decisions.append(_decision(item, part, words, outcome, carried, (part_start, part_end), context_start))
     return decisions
 
 
@@ -340,20 +343,7 @@ def _sentence_decisions(text: str, sections: list[dict], cues: dict, found: list
                 words = text[part_start:part_end]
                 outcome = _best(cues["outcome"], words)
                 carried = _best(cues["carried"], cell_text[part_end - cell_start :]) or _best(cues["carried"], words)
-                out.append(
-                    {
-                        "item_number": item.get("item_number") if item else None,
-                        "item_title": item.get("title") if item else None,
-                        "item_start": item["start_char"] if item else None,
-                        "part": part,
-                        "text": words,
-                        "outcome": outcome.value if outcome else None,
-                        "carried": carried.value if carried else None,
-                        "start_char": part_start,
-                        "end_char": part_end,
-                        "context_start": cell_start,
-                    }
-                )
+                out.append(_decision(item, part, words, outcome, carried, (part_start, part_end), cell_start))
     return out
 
 
